@@ -1,0 +1,28 @@
+import { defaultClientConditions, defaultServerConditions } from 'vite';
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
+
+/**
+ * Shared Vitest settings for every project: workspace libraries resolve to their
+ * TypeScript sources (the `@jab/source` export condition), so tests never need a
+ * prior build, and integration tests get time for real PostgreSQL and Redis.
+ */
+export function jabVitest(name: string, root: string, overrides: ViteUserConfig = {}) {
+  return defineConfig({
+    root,
+    cacheDir: `../../node_modules/.vite/${name}`,
+    resolve: { conditions: ['@jab/source', ...defaultClientConditions] },
+    ssr: { resolve: { conditions: ['@jab/source', ...defaultServerConditions] } },
+    ...overrides,
+    test: {
+      name,
+      watch: false,
+      globals: false,
+      environment: 'node',
+      include: ['{src,tests,migrations}/**/*.test.{ts,tsx}'],
+      reporters: ['default'],
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+      ...overrides.test,
+    },
+  });
+}
