@@ -1,1 +1,3 @@
-console.log('Hello World');
+import { services } from '@jab/topology';
+import express from 'express';
+console.log(services.registration.port, typeof express);
