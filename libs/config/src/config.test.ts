@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { baseConfigSchema, ConfigError, loadConfig } from './index.js';
+
+const schema = baseConfigSchema.extend({ JWKS_URL: z.url() });
+const good = {
+  PORT: '3003',
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/jab',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  JWKS_URL: 'http://127.0.0.1:3001/api/registration/v1/.well-known/jwks.json',
+};
+
+describe('loadConfig', () => {
+  it('parses a complete environment and applies defaults', () => {
+    const config = loadConfig(schema, good);
+    expect(config.PORT).toBe(3003);
+    expect(config.ROLE).toBe('all');
+    expect(config.SHUTDOWN_TIMEOUT_MS).toBe(25_000);
+  });
+
+  it('lists every problem at once in one message', () => {
+    let error: unknown;
+    try {
+      loadConfig(schema, { PORT: 'http', DATABASE_URL: 'mysql://x', ROLE: 'boss' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect((error as ConfigError).problems).toHaveLength(5);
+    expect(message).toContain('PORT');
+    expect(message).toContain('DATABASE_URL: must be a postgres:// URL');
+    expect(message).toContain('REDIS_URL: is required');
+    expect(message).toContain('JWKS_URL: is required');
+    expect(message).toContain('ROLE');
+  });
+});

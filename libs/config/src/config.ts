@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/** Thrown when settings are missing or malformed; the message lists every problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const durationMs = z.coerce.number().int().positive();
+
+/** Settings every Jab service process reads. */
+export const baseConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+  PORT: z.coerce.number().int().min(1).max(65535),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }),
+  /** Prefix for every Redis key and BullMQ queue of this deployment. */
+  REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default('jab'),
+  /** Below ECS's 30 s stop timeout so in-flight work finishes before SIGKILL. */
+  SHUTDOWN_TIMEOUT_MS: durationMs.default(25_000),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('100kb'),
+});
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+/** Parse `env` with `schema`; throws ConfigError naming every bad or missing setting. */
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = issue.path.join('.') || '(environment)';
+    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+    return `${key}: ${message}`;
+  });
+  throw new ConfigError(problems);
+}
+
+/**
+ * Run a start-up function; if it fails on configuration, print the one message
+ * (listing every problem) and exit 1 instead of a stack trace.
+ */
+export async function exitOnConfigError<T>(start: () => Promise<T> | T): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
