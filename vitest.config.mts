@@ -1,12 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+// Every project's own config; build output (which may carry copies) never counts.
 export default defineConfig({
   test: {
     projects: [
-      '**/vite.config.{mjs,js,ts,mts}',
-      '**/vitest.config.{mjs,js,ts,mts}',
-      '!vitest.config.{mjs,js,ts,mts}',
-      '!vite.config.{mjs,js,ts,mts}',
+      '{apps,libs,tools}/*/vitest.config.mts',
+      '{apps,libs,tools}/*/vite.config.mts',
+      '!apps/web-e2e/**',
     ],
   },
 });

@@ -1,38 +1,49 @@
 /// <reference types='vitest' />
-import { defineConfig } from 'vite';
+import { defineConfig, defaultClientConditions, type ProxyOptions } from 'vite';
 import react from '@vitejs/plugin-react';
+// Vite's config loader hands bare imports to Node, which would load @jab/topology's built dist
+// (absent on a clean checkout, stale after an edit); the relative source import is bundled instead.
+import { serviceList, web } from '../../libs/topology/src/index.js';
+
+// Same routing as the ALB: every service's path prefix goes to its local port, the rest is the app.
+const proxy: Record<string, ProxyOptions> = Object.fromEntries(
+  serviceList().map((s) => [s.pathPrefix, { target: `http://127.0.0.1:${s.port}`, changeOrigin: false }]),
+);
 
 export default defineConfig(() => ({
   root: import.meta.dirname,
   cacheDir: '../../node_modules/.vite/apps/web',
+  resolve: {
+    // Workspace libs are consumed from their TypeScript source, never from a stale dist.
+    conditions: ['@jab/source', ...defaultClientConditions],
+  },
   server: {
-    port: 4200,
-    host: 'localhost',
+    port: web.port,
+    strictPort: true,
+    host: '127.0.0.1',
+    proxy,
   },
   preview: {
     port: 4300,
-    host: 'localhost',
+    strictPort: true,
+    host: '127.0.0.1',
+    proxy,
   },
   plugins: [react()],
-  // Uncomment this if you are using workers.
-  // worker: {
-  //  plugins: [],
-  // },
   build: {
     outDir: './dist',
     emptyOutDir: true,
     reportCompressedSize: true,
-    commonjsOptions: {
-      transformMixedEsModules: true,
-    },
   },
   test: {
     name: 'web',
     watch: false,
     globals: true,
     environment: 'jsdom',
-    include: ['{src,tests}/**/*.{test,spec}.{js,mjs,cjs,ts,mts,cts,jsx,tsx}'],
+    include: ['src/**/*.test.tsx'],
     reporters: ['default'],
+    restoreMocks: true,
+    unstubGlobals: true,
     coverage: {
       reportsDirectory: './test-output/vitest/coverage',
       provider: 'v8' as const,

@@ -1,3 +1,6 @@
-import { services } from '@jab/topology';
-import express from 'express';
-console.log(services.registration.port, typeof express);
+import { exitOnConfigError } from '@jab/config';
+import { runService } from '@jab/runtime';
+import { registrationService } from './service.js';
+
+// Bad or missing settings end the process with one message listing every problem.
+await exitOnConfigError(() => runService(registrationService));

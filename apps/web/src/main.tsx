@@ -1,12 +1,11 @@
 import { StrictMode } from 'react';
-import * as ReactDOM from 'react-dom/client';
+import { createRoot } from 'react-dom/client';
 import App from './app/app';
 
-const root = ReactDOM.createRoot(
-  document.getElementById('root') as HTMLElement,
-);
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root element');
 
-root.render(
+createRoot(container).render(
   <StrictMode>
     <App />
   </StrictMode>,

@@ -1,0 +1,5 @@
+export * from './keys.js';
+export * from './middleware.js';
+export * from './roles.js';
+export * from './signer.js';
+export * from './verifier.js';

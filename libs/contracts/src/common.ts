@@ -41,6 +41,7 @@ export const problemSchema = z.object({
   status: z.number().int(),
   detail: z.string().optional(),
   requestId: z.string().optional(),
-  errors: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() })).optional(),
+  /** One entry per bad field; `path` names where it was, e.g. `body.contact.address`. */
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 export type Problem = z.infer<typeof problemSchema>;

@@ -1,0 +1,5 @@
+export type { EventEnvelope } from '@jab/queue';
+export * from './migrate.js';
+export * from './outbox.js';
+export * from './pool.js';
+export * from './relay.js';

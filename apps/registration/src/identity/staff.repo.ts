@@ -1,0 +1,32 @@
+import type { Pool } from 'pg';
+
+export type StaffRole = 'staff' | 'center-admin' | 'national-admin';
+
+export interface StaffRow {
+  id: string;
+  email: string;
+  passwordHash: string;
+  role: StaffRole;
+  region: string | null;
+}
+
+export async function findStaffByEmail(pool: Pool, email: string): Promise<StaffRow | undefined> {
+  const result = await pool.query<StaffRow>(
+    `SELECT id, email, password_hash AS "passwordHash", role, region
+       FROM registration.staff_accounts WHERE email = $1`,
+    [email.toLowerCase()],
+  );
+  return result.rows[0];
+}
+
+/** Creates the account, or replaces the password and role of an existing one. */
+export async function upsertStaff(pool: Pool, row: StaffRow): Promise<void> {
+  await pool.query(
+    `INSERT INTO registration.staff_accounts (id, email, password_hash, role, region)
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT ON CONSTRAINT staff_accounts_email_unique
+     DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,
+                   region = EXCLUDED.region, updated_at = now()`,
+    [row.id, row.email.toLowerCase(), row.passwordHash, row.role, row.region],
+  );
+}

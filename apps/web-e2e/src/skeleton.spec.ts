@@ -1,0 +1,102 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, finalScreen, randomLetters, signIn, todayCandidates } from './support.js';
+
+/**
+ * The walking skeleton, end to end in a real browser against the running platform:
+ * registration → outbox → queues → notifications, search and analytics workers → the three areas.
+ * The journeys share one citizen, so they run in order and stop at the first failure.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const suffix = randomLetters(8);
+const citizen = {
+  fullName: `Zoë Ångström-${suffix}`,
+  // What a vaccinator types at a desk: no accents.
+  typedName: `Zoe Angstrom-${suffix}`,
+  birthDate: '1990-04-12',
+  region: 'IN-MH',
+  email: `zoe.${suffix.toLowerCase()}@example.org`,
+};
+let registrantId = '';
+
+test('a citizen registers and receives the welcome message', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Register for vaccination' })).toBeVisible();
+  await expectAccessible(page, testInfo, 'citizen-form');
+
+  await page.getByLabel('Full name').fill(citizen.fullName);
+  await page.getByLabel('Date of birth').fill(citizen.birthDate);
+  await page.getByLabel('Region').fill(citizen.region);
+  await page.getByLabel('Preferred language').selectOption('en');
+  await page.getByRole('radio', { name: 'Email' }).check();
+  await page.getByLabel('Email address').fill(citizen.email);
+  await page.getByRole('button', { name: 'Register' }).click();
+
+  await expect(page.getByRole('heading', { name: 'You are registered' })).toBeVisible();
+  registrantId = (await page.getByTestId('registrant-id').textContent())?.trim() ?? '';
+  expect(registrantId).not.toBe('');
+
+  // Delivered asynchronously (outbox → queue → worker); the page polls, bounded.
+  const welcome = page
+    .getByRole('list', { name: 'Your messages' })
+    .getByRole('listitem')
+    .filter({ hasText: 'Welcome message' });
+  await expect(welcome).toContainText(/:\s*sent\b/, { timeout: 90_000 });
+  await expect(page.getByRole('status').filter({ hasText: 'welcome message has been sent' })).toBeVisible();
+
+  // Usable on a small phone: nothing overflows sideways.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await expectAccessible(page, testInfo, 'citizen-confirmation');
+  await finalScreen(page, testInfo, 'citizen-final');
+});
+
+test('a vaccinator finds the citizen by name typed without accents', async ({ page }, testInfo) => {
+  expect(registrantId, 'the citizen journey registered someone').not.toBe('');
+  await page.goto('/#/staff');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expectAccessible(page, testInfo, 'staff-sign-in');
+  await signIn(page, 'vaccinator@demo.jab.local');
+
+  const box = page.getByRole('searchbox', { name: 'Name' });
+  await expect(box).toBeVisible();
+  await box.fill(citizen.typedName);
+
+  // Indexed asynchronously from the registration event: search again until it shows, bounded.
+  const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: citizen.fullName, exact: true }) });
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect(row).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 90_000, intervals: [1_000, 2_000, 3_000] });
+  await expect(row).toContainText(registrantId);
+  await expect(row).toContainText('1990');
+  await expect(row).toContainText(citizen.region);
+
+  await expectAccessible(page, testInfo, 'staff-results');
+  await finalScreen(page, testInfo, 'staff-final');
+});
+
+test('a national admin sees today’s registrations', async ({ page }, testInfo) => {
+  expect(registrantId, 'the citizen journey registered someone').not.toBe('');
+  await page.goto('/#/admin');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await signIn(page, 'admin@demo.jab.local');
+  await expect(page.getByRole('heading', { name: 'Registrations' })).toBeVisible();
+
+  const today = todayCandidates();
+  const todayRow = page
+    .getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name: new RegExp(`^(${today.join('|')})$`) }) });
+  // Rolled up asynchronously from the registration event: refresh until counted, bounded.
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const count = Number(await todayRow.getByRole('cell').first().textContent({ timeout: 2_000 }));
+    expect(count).toBeGreaterThanOrEqual(1);
+  }).toPass({ timeout: 90_000, intervals: [1_000, 2_000, 3_000] });
+  const total = Number(await page.getByTestId('registrations-total').textContent());
+  expect(total).toBeGreaterThanOrEqual(1);
+
+  await expectAccessible(page, testInfo, 'admin-dashboard');
+  await finalScreen(page, testInfo, 'admin-final');
+});

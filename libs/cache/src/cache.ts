@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@jab/logger';
+import type { Redis } from 'ioredis';
+import { Counter, type Registry } from 'prom-client';
+
+export interface CacheOptions {
+  /** A request-path client: `createRedis(url, { forWorker: false })` (no offline queue). */
+  redis: Redis;
+  /** Key namespace, e.g. `jab:registration:centers`; also the `cache` metric label unless `name` is given. */
+  prefix: string;
+  name?: string;
+  registry?: Registry;
+  logger: Logger;
+  /** How long one process may hold the right to load a key (ms). */
+  lockTtlMs?: number;
+  /** How long other processes wait for that load before loading themselves (ms). */
+  lockWaitMs?: number;
+}
+
+export interface Cache {
+  /** The cached JSON value of `key`, or `loader()`'s result (stored for `ttlSeconds`). Never fails because of Redis. */
+  getOrLoad<T>(key: string, ttlSeconds: number, loader: () => Promise<T>): Promise<T>;
+  /** Forgets keys after a write; a Redis failure is logged, not thrown (entries expire by TTL). */
+  invalidate(...keys: string[]): Promise<void>;
+}
+
+const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+export function createCache({ redis, prefix, name = prefix, registry, logger, lockTtlMs = 5_000, lockWaitMs = 1_000 }: CacheOptions): Cache {
+  const log = logger.child({ cache: name });
+  const counters = cacheCounters(registry);
+  const count = (c: Counter<'cache'>) => c.inc({ cache: name });
+  const valueKey = (key: string) => `${prefix}:v:${key}`;
+  const lockKey = (key: string) => `${prefix}:l:${key}`;
+  const inflight = new Map<string, Promise<unknown>>();
+  let degraded = false;
+
+  const redisFailed = (err: unknown) => {
+    count(counters.bypass);
+    if (!degraded) log.warn({ err }, 'cache bypassed: Redis unavailable, serving from the source');
+    degraded = true;
+  };
+  const redisOk = () => {
+    if (degraded) log.info('cache back in use');
+    degraded = false;
+  };
+
+  async function load<T>(key: string, ttlSeconds: number, loader: () => Promise<T>): Promise<T> {
+    // Not connected: the command would fail anyway, or with an offline queue, hang.
+    if (redis.status !== 'ready') {
+      redisFailed(new Error(`redis status ${redis.status}`));
+      return loader();
+    }
+    let lockToken: string | undefined;
+    try {
+      const cached = await redis.get(valueKey(key));
+      redisOk();
+      if (cached !== null) {
+        count(counters.hits);
+        return JSON.parse(cached) as T;
+      }
+      count(counters.misses);
+      const token = randomUUID();
+      if ((await redis.set(lockKey(key), token, 'PX', lockTtlMs, 'NX')) === 'OK') {
+        lockToken = token;
+      } else {
+        // Another process is loading this key: wait briefly for its result.
+        const filled = await pollFor(() => redis.get(valueKey(key)), lockWaitMs);
+        if (filled !== null) return JSON.parse(filled) as T;
+      }
+    } catch (err) {
+      redisFailed(err);
+      return loader();
+    }
+
+    const value = await loader();
+    try {
+      if (value !== undefined) await redis.set(valueKey(key), JSON.stringify(value), 'EX', ttlSeconds);
+      if (lockToken) await redis.eval(RELEASE_LOCK, 1, lockKey(key), lockToken);
+    } catch (err) {
+      log.debug({ err }, 'cache fill failed');
+    }
+    return value;
+  }
+
+  return {
+    getOrLoad<T>(key: string, ttlSeconds: number, loader: () => Promise<T>): Promise<T> {
+      const shared = inflight.get(key);
+      if (shared) return shared as Promise<T>;
+      const promise = load(key, ttlSeconds, loader).finally(() => {
+        if (inflight.get(key) === promise) inflight.delete(key);
+      });
+      inflight.set(key, promise);
+      return promise;
+    },
+
+    async invalidate(...keys: string[]) {
+      if (keys.length === 0) return;
+      // Callers arriving after the write must not join a load that may have read the old state.
+      for (const key of keys) inflight.delete(key);
+      try {
+        await redis.del(...keys.map(valueKey));
+      } catch (err) {
+        log.warn({ err, keys }, 'cache invalidation failed; entries will expire by TTL');
+      }
+    },
+  };
+}
+
+async function pollFor(get: () => Promise<string | null>, waitMs: number): Promise<string | null> {
+  const deadline = Date.now() + waitMs;
+  for (let delay = 10; Date.now() < deadline; delay = Math.min(delay * 2, 100)) {
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    const value = await get();
+    if (value !== null) return value;
+  }
+  return null;
+}
+
+function cacheCounters(registry: Registry | undefined) {
+  const counter = (metric: string, help: string): Counter<'cache'> => {
+    const existing = registry?.getSingleMetric(metric);
+    if (existing) return existing as Counter<'cache'>;
+    return new Counter({ name: metric, help, labelNames: ['cache'], registers: registry ? [registry] : [] });
+  };
+  return {
+    hits: counter('cache_hits_total', 'Cache lookups answered from Redis'),
+    misses: counter('cache_misses_total', 'Cache lookups that ran the loader and filled Redis'),
+    bypass: counter('cache_bypass_total', 'Cache lookups served by the loader because Redis was unavailable'),
+  };
+}

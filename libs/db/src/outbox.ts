@@ -1,0 +1,70 @@
+import type { EventEnvelope } from '@jab/queue';
+import type { ClientBase } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { assertSchema } from './identifier.js';
+
+/**
+ * The outbox table of one service schema. Owned by this lib and applied by `migrate()`
+ * before the service's own migrations, so every service gets the same shape; idempotent.
+ */
+export function outboxDdl(schema: string): string {
+  assertSchema(schema);
+  return `
+CREATE TABLE IF NOT EXISTS "${schema}".outbox (
+  seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id           uuid        NOT NULL UNIQUE,
+  type         text        NOT NULL CHECK (type <> ''),
+  payload      jsonb       NOT NULL,
+  occurred_at  timestamptz NOT NULL,
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  published_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS outbox_unpublished_idx ON "${schema}".outbox (seq) WHERE published_at IS NULL;
+`;
+}
+
+export function outboxChannel(schema: string): string {
+  assertSchema(schema);
+  return `${schema}_outbox`;
+}
+
+export interface NewEvent<Type extends string = string, Data = unknown> {
+  type: Type;
+  v?: number;
+  source: string;
+  data: Data;
+  id?: string;
+  occurredAt?: Date | string;
+}
+
+/** Fills in the envelope: a UUIDv7 id, `v: 1` and `occurredAt: now` unless given. */
+export function createEvent<Type extends string, Data>(event: NewEvent<Type, Data>): EventEnvelope<Type, Data> {
+  const occurredAt = event.occurredAt ?? new Date();
+  return {
+    id: event.id ?? uuidv7(),
+    type: event.type,
+    v: event.v ?? 1,
+    occurredAt: typeof occurredAt === 'string' ? occurredAt : occurredAt.toISOString(),
+    source: event.source,
+    data: event.data,
+  };
+}
+
+/**
+ * Writes `event` to the schema's outbox on `client`, which must be inside the caller's
+ * transaction (`withTransaction`): the event exists if and only if the state change commits.
+ * The NOTIFY is delivered at commit and wakes the relay.
+ */
+export async function appendEvent<Type extends string, Data>(
+  client: ClientBase,
+  schema: string,
+  event: EventEnvelope<Type, Data> | NewEvent<Type, Data>,
+): Promise<EventEnvelope<Type, Data>> {
+  const envelope = createEvent(event);
+  await client.query(
+    `INSERT INTO "${schema}".outbox (id, type, payload, occurred_at) VALUES ($1, $2, $3, $4)`,
+    [envelope.id, envelope.type, JSON.stringify(envelope), envelope.occurredAt],
+  );
+  await client.query(`SELECT pg_notify($1, '')`, [outboxChannel(schema)]);
+  return envelope;
+}

@@ -1,0 +1,2 @@
+-- Up Migration
+ALTER TABLE registrants ADD COLUMN email text;

@@ -1,0 +1,223 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '@jab/logger';
+import { Router } from 'express';
+import { Registry } from 'prom-client';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { Conflict, createApp, createOpenApi, finalizeApp, parsed, TooManyRequests, validate } from './index.js';
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  return { lines, logger: createLogger({ service: 'test', destination }) };
+}
+
+const booking = {
+  body: z.object({ slotId: z.uuid(), contact: z.object({ email: z.email() }), dose: z.number().int().min(1) }),
+  params: z.object({ centerId: z.string().regex(/^c-\d+$/) }),
+  query: z.object({ notify: z.enum(['yes', 'no']).default('no') }),
+};
+
+function build(bodyLimit = '1kb') {
+  const { lines, logger } = capture();
+  const registry = new Registry();
+  const openapi = createOpenApi({
+    service: 'test',
+    version: '1.0.0',
+    routes: [{ method: 'post', path: '/centers/:centerId/bookings', request: booking, responses: { '201': { description: 'Booked' } } }],
+  });
+  const app = createApp({ service: 'test', logger, registry, bodyLimit, openapi });
+  const api = Router();
+  api.post('/centers/:centerId/bookings', validate(booking), (req, res) => {
+    const { body, params, query } = parsed(req, booking);
+    res.status(201).json({ slotId: body.slotId, centerId: params.centerId, notify: query.notify });
+  });
+  api.get('/things/:id', (req, res) => {
+    res.json({ id: req.params.id });
+  });
+  api.get('/boom', async () => {
+    throw new Error('connection to db-internal.example:5432 refused');
+  });
+  api.get('/conflict', () => {
+    throw new Conflict('The slot is full.');
+  });
+  api.get('/slow-down', () => {
+    throw new TooManyRequests(30);
+  });
+  app.use('/api/test/v1', api);
+  finalizeApp(app);
+  return { app, lines, registry };
+}
+
+const validBooking = { slotId: '0190a7e4-5b8c-7c3e-9f1a-2b3c4d5e6f70', contact: { email: 'a@example.org' }, dose: 1 };
+
+describe('createApp', () => {
+  it('passes parsed, typed values to the handler', async () => {
+    const { app } = build();
+    const res = await request(app).post('/api/test/v1/centers/c-7/bookings?notify=yes').send(validBooking);
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ slotId: validBooking.slotId, centerId: 'c-7', notify: 'yes' });
+  });
+
+  it('answers a bad request with a 400 problem naming every bad field', async () => {
+    const { app } = build();
+    const res = await request(app)
+      .post('/api/test/v1/centers/nope/bookings?notify=maybe')
+      .send({ slotId: 'x', contact: { email: 'not-an-email' } });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ type: 'about:blank', title: 'Bad Request', status: 400 });
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(
+      ['body.contact.email', 'body.dose', 'body.slotId', 'params.centerId', 'query.notify'].sort(),
+    );
+    for (const e of res.body.errors) expect(e.message).toEqual(expect.any(String));
+  });
+
+  it('answers malformed JSON with a 400 problem, not a 500', async () => {
+    const { app } = build();
+    const res = await request(app)
+      .post('/api/test/v1/centers/c-1/bookings')
+      .set('content-type', 'application/json')
+      .send('{"slotId": ');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.detail).toMatch(/not valid JSON/);
+  });
+
+  it('answers an oversized body with a 413 problem', async () => {
+    const { app } = build('1kb');
+    const res = await request(app)
+      .post('/api/test/v1/centers/c-1/bookings')
+      .send({ ...validBooking, padding: 'x'.repeat(2048) });
+    expect(res.status).toBe(413);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ status: 413, title: 'Payload Too Large' });
+  });
+
+  it('answers an unknown route with a 404 problem', async () => {
+    const { app } = build();
+    const res = await request(app).get('/api/test/v1/nowhere');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ type: 'about:blank', title: 'Not Found', status: 404 });
+  });
+
+  it('maps domain errors to their status, with Retry-After for 429', async () => {
+    const { app } = build();
+    const conflict = await request(app).get('/api/test/v1/conflict');
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.detail).toBe('The slot is full.');
+    const limited = await request(app).get('/api/test/v1/slow-down');
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toBe('30');
+  });
+
+  it('hides internals of a 500, carries the request id, and logs the error once', async () => {
+    const { app, lines } = build();
+    const res = await request(app).get('/api/test/v1/boom').set('x-request-id', 'req-12345678');
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'Internal Server Error',
+      requestId: 'req-12345678',
+    });
+    expect(res.text).not.toContain('db-internal');
+    const errorLines = lines.filter((l) => l.level === 'error');
+    expect(errorLines).toHaveLength(1);
+    expect(errorLines[0]).toMatchObject({ reqId: 'req-12345678', err: { message: expect.stringContaining('refused') } });
+  });
+
+  it('echoes a well-formed request id, and replaces a missing or malformed one with a UUID', async () => {
+    const { app } = build();
+    const echoed = await request(app).get('/health/live').set('x-request-id', 'abc.DEF_123-xyz');
+    expect(echoed.headers['x-request-id']).toBe('abc.DEF_123-xyz');
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    const generated = await request(app).get('/health/live');
+    expect(generated.headers['x-request-id']).toMatch(uuid);
+    for (const bad of ['short', 'has space in it', 'x'.repeat(129), 'semi;colon-value']) {
+      const res = await request(app).get('/health/live').set('x-request-id', bad);
+      expect(res.headers['x-request-id']).toMatch(uuid);
+    }
+  });
+
+  it('logs one line per request with the route pattern, no body and no query string', async () => {
+    const { app, lines } = build();
+    await request(app)
+      .post('/api/test/v1/centers/c-9/bookings?name=Zo%C3%AB')
+      .send({ ...validBooking, contact: { email: 'zoe@example.org' } });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      http: { method: 'POST', route: '/api/test/v1/centers/:centerId/bookings', path: '/api/test/v1/centers/c-9/bookings', statusCode: 201 },
+    });
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain('zoe@example.org');
+    expect(text).not.toContain('name=');
+    expect(text).not.toContain(validBooking.slotId);
+  });
+
+  it('sets helmet security headers and hides x-powered-by', async () => {
+    const { app } = build();
+    const res = await request(app).get('/health/live');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers['strict-transport-security']).toContain('max-age=');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+  });
+
+  it('trusts the one proxy hop in front for the client address', async () => {
+    const { logger } = capture();
+    const probe = createApp({ service: 'test', logger, registry: new Registry() });
+    probe.get('/ip', (req, res) => {
+      res.json({ ip: req.ip, protocol: req.protocol });
+    });
+    const res = await request(probe).get('/ip').set('x-forwarded-for', '6.6.6.6, 203.0.113.9').set('x-forwarded-proto', 'https');
+    expect(res.body).toEqual({ ip: '203.0.113.9', protocol: 'https' });
+  });
+
+  it('exports default metrics and the request duration histogram by route pattern', async () => {
+    const { app } = build();
+    await request(app).get('/api/test/v1/things/42');
+    await request(app).get('/api/test/v1/boom');
+    await request(app).get('/api/test/v1/no/such/path');
+    const res = await request(app).get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('process_cpu_user_seconds_total');
+    expect(res.text).toMatch(
+      /http_request_duration_seconds_bucket\{le="[^"]+",method="GET",route="\/api\/test\/v1\/things\/:id",status_code="200"\}/,
+    );
+    // An error leaving the router keeps the full pattern, and unknown paths share one label.
+    expect(res.text).toContain('route="/api/test/v1/boom",status_code="500"');
+    expect(res.text).toContain('route="unmatched",status_code="404"');
+    expect(res.text).not.toContain('/things/42');
+  });
+
+  it('serves an OpenAPI 3.1 document built from the validated route schemas', async () => {
+    const { app } = build();
+    const res = await request(app).get('/api/test/v1/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(res.body.servers).toEqual([{ url: '/api/test/v1' }]);
+    const op = res.body.paths['/centers/{centerId}/bookings'].post;
+    const body = op.requestBody.content['application/json'].schema;
+    expect(body.required.sort()).toEqual(['contact', 'dose', 'slotId']);
+    expect(body.properties.slotId).toMatchObject({ type: 'string', format: 'uuid' });
+    expect(body.properties.contact.properties.email).toMatchObject({ type: 'string', format: 'email' });
+    expect(op.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ in: 'path', name: 'centerId', required: true }),
+        expect.objectContaining({ in: 'query', name: 'notify' }),
+      ]),
+    );
+    expect(Object.keys(op.responses).sort()).toEqual(['201', '400', '500']);
+  });
+});

@@ -1,0 +1,131 @@
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { Logger } from '@jab/logger';
+import { pinoHttp } from 'pino-http';
+import type { Registry } from 'prom-client';
+import { HttpError, NotFound, problemOf } from './errors.js';
+import { healthRouter, type ReadinessCheck } from './health.js';
+import { httpMetrics } from './metrics.js';
+import type { OpenApiDocument } from './openapi.js';
+import { captureRoutePattern, pathOf, requestId, routePattern } from './request-context.js';
+
+export interface AppOptions {
+  service: string;
+  logger: Logger;
+  registry: Registry;
+  /** JSON body limit, in body-parser's syntax (`100kb`). */
+  bodyLimit?: string | number;
+  readiness?: ReadinessCheck[];
+  /** Each readiness check fails when slower than this. */
+  readinessTimeoutMs?: number;
+  /** Served at `/api/<service>/v1/openapi.json`. */
+  openapi?: OpenApiDocument;
+  /** express `trust proxy`; 1 trusts the one hop in front (the ALB, or nginx locally). */
+  trustProxy?: boolean | number | string;
+}
+
+const PROBES = new Set(['/health/live', '/health/ready', '/metrics']);
+
+/** A safe summary of an error: pg's `detail` and friends can quote personal data. */
+function safeError(error: Error) {
+  const code = (error as { code?: unknown }).code;
+  return { type: error.name, message: error.message, ...(code === undefined ? {} : { code }), stack: error.stack };
+}
+
+function requestLogger(logger: Logger): RequestHandler {
+  const summary = (req: Request, statusCode: number) => ({
+    method: req.method,
+    route: routePattern(req),
+    path: pathOf(req),
+    statusCode,
+  });
+  return pinoHttp({
+    logger,
+    genReqId: requestId,
+    // One line per request, written on completion, carrying only what `summary` picks.
+    quietReqLogger: true,
+    quietResLogger: true,
+    autoLogging: { ignore: (req) => PROBES.has(pathOf(req)) },
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    customSuccessObject: (req, res, value: { responseTime: number }) => ({
+      http: summary(req as Request, res.statusCode),
+      responseTime: value.responseTime,
+    }),
+    customErrorObject: (req, res, error, value: { responseTime: number }) => ({
+      http: summary(req as Request, res.statusCode),
+      responseTime: value.responseTime,
+      err: safeError(error),
+    }),
+    customSuccessMessage: (req, res) => `${req.method} ${routePattern(req) ?? pathOf(req)} ${res.statusCode}`,
+    customErrorMessage: (req, res) => `${req.method} ${routePattern(req) ?? pathOf(req)} ${res.statusCode}`,
+  }) as RequestHandler;
+}
+
+/**
+ * The service's express app with the kit's middleware; mount routers on it, then
+ * call `finalizeApp(app)`.
+ */
+export function createApp({
+  service,
+  logger,
+  registry,
+  bodyLimit = '100kb',
+  readiness = [],
+  readinessTimeoutMs = 2_000,
+  openapi,
+  trustProxy = 1,
+}: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', trustProxy);
+  app.use(captureRoutePattern);
+  app.use(requestLogger(logger));
+  app.use(httpMetrics(registry));
+  app.use(helmet());
+  app.use(express.json({ limit: bodyLimit }));
+  app.use(healthRouter({ readiness, readinessTimeoutMs, registry, logger }));
+  if (openapi) {
+    app.get(`/api/${service}/v1/openapi.json`, (_req, res) => {
+      res.json(openapi);
+    });
+  }
+  return app;
+}
+
+const sendProblem = (error: HttpError, req: Request, res: express.Response) => {
+  res.status(error.status).set(error.headers).type('application/problem+json');
+  res.send(JSON.stringify(problemOf(error, String(req.id))));
+};
+
+/** Map anything thrown to a client-safe problem. */
+function toHttpError(error: unknown): HttpError | undefined {
+  if (error instanceof HttpError) return error;
+  // body-parser marks its own errors with `type` and a client status (400 malformed, 413 too large, 415 charset).
+  const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
+  if (typeof type === 'string' && typeof status === 'number' && status >= 400 && status < 500) {
+    if (type === 'entity.parse.failed') return new HttpError(400, 'The request body is not valid JSON.');
+    if (type === 'entity.too.large') return new HttpError(413, 'The request body is too large.');
+    return new HttpError(status);
+  }
+  return undefined;
+}
+
+// express recognises an error handler by its four parameters.
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+  const known = toHttpError(error);
+  if (known && known.status < 500 && !res.headersSent) return sendProblem(known, req, res);
+  // Logged once, on the request's own log line (pino-http reads `res.err`).
+  res.err = error instanceof Error ? error : new Error(String(error));
+  // Too late for a problem body: cut the response so the client sees it failed.
+  if (res.headersSent) return void res.destroy();
+  // 5xx never carry internals: the request id is how support finds the log line.
+  sendProblem(known ?? new HttpError(500, 'Internal Server Error'), req, res);
+};
+
+/** Adds the 404 handler and the one error handler; call after mounting every router. */
+export function finalizeApp(app: Express): Express {
+  app.use((req, _res, next) => next(new NotFound(`No route for ${req.method} ${pathOf(req)}.`)));
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, RequestHandler } from 'express';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+const WELL_FORMED_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+/** Accept the caller's request id when well-formed (so traces join up), else make one; echo it. */
+export function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  const id = typeof given === 'string' && WELL_FORMED_ID.test(given) ? given : randomUUID();
+  res.setHeader(REQUEST_ID_HEADER, id);
+  return id;
+}
+
+const patterns = new WeakMap<IncomingMessage, string>();
+
+/**
+ * Record the full route pattern (mount path + route path) at the moment express
+ * matches a route: express restores `req.baseUrl` when an error leaves a router, so
+ * reading it when the response finishes would lose the mount path.
+ * Routers should be mounted on static prefixes for the pattern to stay low-cardinality.
+ */
+export const captureRoutePattern: RequestHandler = (req, _res, next) => {
+  let route: Request['route'];
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set(value: Request['route']) {
+      route = value;
+      if (value && typeof value.path === 'string') patterns.set(req, `${req.baseUrl}${value.path}`);
+    },
+  });
+  next();
+};
+
+/** The matched route pattern, or undefined when no route matched. */
+export function routePattern(req: IncomingMessage): string | undefined {
+  return patterns.get(req);
+}
+
+/** The path without its query string, which may carry names. */
+export function pathOf(req: IncomingMessage & { originalUrl?: string }): string {
+  return (req.originalUrl ?? req.url ?? '/').split('?')[0] ?? '/';
+}

@@ -1,0 +1,184 @@
+import { createVerifier, type Verifier } from '@jab/auth';
+import { loadConfig, type BaseConfig } from '@jab/config';
+import { createOutboxRelay, createPool, migrate, type OutboxRelay } from '@jab/db';
+import { createApp, createOpenApi, finalizeApp, onShutdown, pgCheck, redisCheck, startServer, type ApiRoute } from '@jab/http';
+import { createLogger, type Logger } from '@jab/logger';
+import { createRedis, eventWorker, type Job, type Worker } from '@jab/queue';
+import type { ServiceName } from '@jab/topology';
+import type { Router } from 'express';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import type { Pool } from 'pg';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { z } from 'zod';
+
+/** What a service's components are built from: one of each per process. */
+export interface ServiceContext<C extends BaseConfig> {
+  config: C;
+  logger: Logger;
+  pool: Pool;
+  /** Request-path Redis client: fails fast while Redis is away. */
+  redis: Redis;
+  registry: Registry;
+}
+
+/** A consumer of one queue: events parsed with `schema`, handled idempotently. */
+export interface Consumer<S extends z.ZodType = z.ZodType> {
+  queue: string;
+  schema: S;
+  handle: (event: z.output<S>, job: Job) => Promise<void>;
+  concurrency?: number;
+}
+
+export function consumer<S extends z.ZodType>(c: Consumer<S>): Consumer {
+  return c as unknown as Consumer;
+}
+
+export interface ApiParts {
+  routers: Router[];
+  /** Routes described in the OpenAPI document, from the same zod schemas that validate. */
+  routes?: ApiRoute[];
+}
+
+export interface ServiceDefinition<C extends BaseConfig> {
+  name: ServiceName;
+  /** Extends `baseConfigSchema` with the service's own settings. */
+  config: z.ZodType<C>;
+  /** Folder of the service's SQL migrations. */
+  migrationsDir: string;
+  api?: (ctx: ServiceContext<C>) => Promise<ApiParts> | ApiParts;
+  consumers?: (ctx: ServiceContext<C>) => Consumer[];
+  /** Publishes this service's outbox to the consuming queues (runs in the worker role). */
+  outbox?: { routes: Readonly<Record<string, readonly string[]>> };
+  /** One-off commands (`node main.js <name> …`), e.g. creating the first admin. */
+  commands?: Record<
+    string,
+    (ctx: Omit<ServiceContext<C>, 'redis' | 'registry'>, args: string[], env: Record<string, string | undefined>) => Promise<void>
+  >;
+}
+
+/** Identity helper that infers the config type once for the whole definition. */
+export function defineService<C extends BaseConfig>(def: ServiceDefinition<C>): ServiceDefinition<C> {
+  return def;
+}
+
+export interface RunOptions {
+  argv?: string[];
+  env?: Record<string, string | undefined>;
+  /** Injected by tests; the process exits by default. */
+  exit?: (code: number) => void;
+}
+
+export interface RunningService {
+  port: number;
+  /** Graceful shutdown, as on SIGTERM; resolves with the exit code. */
+  shutdown: (reason?: string) => Promise<number>;
+}
+
+/** Verifier for tokens issued by the registration service, from its JWKS. */
+export function jwksVerifier(jwksUrl: string): Verifier {
+  return createVerifier({ jwksUrl, issuer: ISSUER, audience: AUDIENCE });
+}
+export const ISSUER = 'jab-registration';
+export const AUDIENCE = 'jab';
+
+/**
+ * The service's migrations folder seen from its entry file: beside the bundle in an
+ * image (`dist/migrations`), one level up from `src/` in the workspace.
+ */
+export function migrationsNear(entryDir: string): string {
+  const candidates = [join(entryDir, 'migrations'), join(entryDir, '..', 'migrations')];
+  return candidates.find((dir) => existsSync(dir)) ?? candidates[1];
+}
+
+/**
+ * The composition root every service shares: config → logger → pools → migrations
+ * → HTTP server (api role) and queue workers + outbox relay (worker role) → graceful
+ * shutdown. `ROLE=all` runs both roles in one process.
+ */
+export async function runService<C extends BaseConfig>(
+  def: ServiceDefinition<C>,
+  { argv = process.argv.slice(2), env = process.env, exit }: RunOptions = {},
+): Promise<RunningService | undefined> {
+  const config = loadConfig(def.config, env);
+  const logger = createLogger({ service: def.name, level: config.LOG_LEVEL }).child({ role: config.ROLE });
+  const pool = createPool(config.DATABASE_URL, { applicationName: `${def.name}-${config.ROLE}` });
+  const [command, ...args] = argv;
+
+  if (command) {
+    try {
+      if (command === 'migrate') await migrate({ databaseUrl: config.DATABASE_URL, schema: def.name, dir: def.migrationsDir, logger });
+      else if (def.commands?.[command]) await def.commands[command]({ config, logger, pool }, args, env);
+      else throw new Error(`unknown command "${command}"; known: migrate, ${Object.keys(def.commands ?? {}).join(', ')}`);
+    } finally {
+      await pool.end();
+    }
+    return undefined;
+  }
+
+  await migrate({ databaseUrl: config.DATABASE_URL, schema: def.name, dir: def.migrationsDir, logger });
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: def.name, role: config.ROLE });
+  collectDefaultMetrics({ register: registry });
+  const redis = createRedis(config.REDIS_URL, { forWorker: false, logger, name: `${def.name}-request` });
+  const ctx: ServiceContext<C> = { config, logger, pool, redis, registry };
+
+  const parts = config.ROLE !== 'worker' && def.api ? await def.api(ctx) : undefined;
+  const app = createApp({
+    service: def.name,
+    logger,
+    registry,
+    bodyLimit: config.BODY_LIMIT,
+    readiness: [pgCheck(pool), redisCheck(redis)],
+    openapi: parts?.routes ? createOpenApi({ service: def.name, version: '1', routes: parts.routes }) : undefined,
+  });
+  for (const router of parts?.routers ?? []) app.use(`/api/${def.name}/v1`, router);
+  finalizeApp(app);
+  const server = await startServer(app, { port: config.PORT, logger });
+
+  const workers: Worker[] = [];
+  let workerRedis: Redis | undefined;
+  let relay: OutboxRelay | undefined;
+  if (config.ROLE !== 'api') {
+    workerRedis = createRedis(config.REDIS_URL, { forWorker: true, logger, name: `${def.name}-worker` });
+    for (const c of def.consumers?.(ctx) ?? []) {
+      workers.push(
+        eventWorker(c.queue, c.schema, async (event, job) => c.handle(event, job), {
+          connection: workerRedis,
+          logger,
+          prefix: config.REDIS_PREFIX,
+          concurrency: c.concurrency ?? 8,
+        }),
+      );
+    }
+    if (def.outbox) {
+      relay = createOutboxRelay({
+        pool,
+        schema: def.name,
+        routes: def.outbox.routes,
+        connection: workerRedis,
+        prefix: config.REDIS_PREFIX,
+        logger,
+        registry,
+      });
+      relay.start();
+    }
+  }
+
+  const shutdown = onShutdown({
+    logger,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    exit,
+    steps: [
+      // Stop taking requests first, then let workers finish their active jobs.
+      { name: 'http server', run: () => server.close(config.SHUTDOWN_TIMEOUT_MS - 2_000) },
+      { name: 'outbox relay', run: () => relay?.stop() },
+      { name: 'workers', run: async () => void (await Promise.all(workers.map((w) => w.close()))) },
+      { name: 'redis', run: async () => void (await Promise.all([redis.quit(), workerRedis?.quit()])) },
+      { name: 'postgres', run: () => pool.end() },
+    ],
+  });
+  logger.info({ port: server.port, workers: workers.length, relay: Boolean(relay) }, 'service started');
+  return { port: server.port, shutdown };
+}
