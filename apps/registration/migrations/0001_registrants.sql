@@ -15,6 +15,7 @@ CREATE TABLE registration.registrants (
   birth_date date NOT NULL CHECK (birth_date >= DATE '1900-01-01'),
   region text NOT NULL CHECK (region ~ '^[A-Z]{2}-[A-Z0-9]{1,3}$'),
   preferred_language text NOT NULL CHECK (preferred_language IN ('en', 'es', 'fr', 'hi', 'ar')),
+  sex text NOT NULL DEFAULT 'unknown' CHECK (sex IN ('female', 'male', 'other', 'unknown')),
   version integer NOT NULL DEFAULT 1 CHECK (version > 0),
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()

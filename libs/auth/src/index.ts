@@ -3,3 +3,4 @@ export * from './middleware.js';
 export * from './roles.js';
 export * from './signer.js';
 export * from './verifier.js';
+export * from './sealed.js';

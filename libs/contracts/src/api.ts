@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { contactSchema, isoDate, languageSchema, regionSchema } from './common.js';
+import { sexSchema } from './events.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -9,6 +10,7 @@ export const registerRequest = z.object({
   birthDate: isoDate.refine((d) => d >= '1900-01-01' && d <= today(), 'must be a real date in the past'),
   region: regionSchema,
   preferredLanguage: languageSchema,
+  sex: sexSchema.default('unknown'),
   contact: contactSchema,
 });
 export type RegisterRequest = z.infer<typeof registerRequest>;
@@ -19,6 +21,7 @@ export const registrantView = z.object({
   birthDate: isoDate,
   region: regionSchema,
   preferredLanguage: languageSchema,
+  sex: sexSchema,
   createdAt: z.string(),
 });
 export type RegistrantView = z.infer<typeof registrantView>;

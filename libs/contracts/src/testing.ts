@@ -19,6 +19,7 @@ export function registrantRegistered(
       fullName: 'Zoë Ångström',
       birthYear: 1990,
       ageBand: '28-37',
+      sex: 'female',
       region: 'SE-AB',
       preferredLanguage: 'en',
       contact: { channel: 'email', address: 'zoe@example.org' },

@@ -1,4 +1,4 @@
-import type { Contact, Language } from '@jab/contracts';
+import type { Contact, Language, Sex } from '@jab/contracts';
 import type { PoolClient } from 'pg';
 
 export interface RegistrantRow {
@@ -8,13 +8,14 @@ export interface RegistrantRow {
   birthDate: string;
   region: string;
   preferredLanguage: Language;
+  sex: Sex;
   version: number;
   createdAt: Date;
 }
 
 const REGISTRANT_COLUMNS = `id, account_id AS "accountId", full_name AS "fullName",
   to_char(birth_date, 'YYYY-MM-DD') AS "birthDate", region,
-  preferred_language AS "preferredLanguage", version, created_at AS "createdAt"`;
+  preferred_language AS "preferredLanguage", sex, version, created_at AS "createdAt"`;
 
 /** Creates the household account; false when that contact already has one. */
 export async function insertAccount(db: PoolClient, id: string, contact: Contact): Promise<boolean> {
@@ -31,9 +32,9 @@ export async function insertRegistrant(
   r: Omit<RegistrantRow, 'version' | 'createdAt'>,
 ): Promise<RegistrantRow> {
   const result = await db.query<RegistrantRow>(
-    `INSERT INTO registration.registrants (id, account_id, full_name, birth_date, region, preferred_language)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${REGISTRANT_COLUMNS}`,
-    [r.id, r.accountId, r.fullName, r.birthDate, r.region, r.preferredLanguage],
+    `INSERT INTO registration.registrants (id, account_id, full_name, birth_date, region, preferred_language, sex)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${REGISTRANT_COLUMNS}`,
+    [r.id, r.accountId, r.fullName, r.birthDate, r.region, r.preferredLanguage, r.sex],
   );
   return result.rows[0];
 }

@@ -19,6 +19,7 @@ function toView(row: RegistrantRow): RegistrantView {
     birthDate: row.birthDate,
     region: row.region,
     preferredLanguage: row.preferredLanguage,
+    sex: row.sex,
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -43,6 +44,7 @@ export async function registerRegistrant(pool: Pool, input: RegisterRequest, now
       birthDate: input.birthDate,
       region: input.region,
       preferredLanguage: input.preferredLanguage,
+      sex: input.sex,
     });
     const event: RegistrantRegisteredEvent = {
       id: uuidv7(),
@@ -56,7 +58,9 @@ export async function registerRegistrant(pool: Pool, input: RegisterRequest, now
         fullName: row.fullName,
         birthYear: Number(row.birthDate.slice(0, 4)),
         ageBand: ageBand(row.birthDate, now),
+        sex: row.sex,
         region: row.region,
+        ...(input.contact.channel === 'sms' ? { phoneSuffix: input.contact.address.slice(-4) } : {}),
         preferredLanguage: row.preferredLanguage,
         contact: input.contact,
         registeredOn: now.toISOString().slice(0, 10),
