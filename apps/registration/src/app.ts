@@ -1,9 +1,8 @@
 import { createSigner, generateSigningKey, type Signer } from '@jab/auth';
-import { registerRequest, registerResponse, staffSessionRequest, staffSessionResponse } from '@jab/contracts';
 import { AUDIENCE, ISSUER, type ApiParts, type ServiceContext } from '@jab/runtime';
 import type { RegistrationConfig } from './config.js';
-import { identityRouter } from './identity/identity.routes.js';
-import { registrantsRouter } from './registrants/registrants.routes.js';
+import { identityRouter, identityRoutes } from './identity/identity.routes.js';
+import { registrantsRouter, registrantsRoutes } from './registrants/registrants.routes.js';
 
 async function signerFor(config: RegistrationConfig, ctx: ServiceContext<RegistrationConfig>): Promise<Signer> {
   if (config.JWT_PRIVATE_JWK) {
@@ -19,23 +18,13 @@ async function signerFor(config: RegistrationConfig, ctx: ServiceContext<Registr
 export async function buildApi(ctx: ServiceContext<RegistrationConfig>): Promise<ApiParts> {
   const signer = await signerFor(ctx.config, ctx);
   const deps = { pool: ctx.pool, signer, audience: AUDIENCE };
+  // One entry per component: its routers and the routes it documents in OpenAPI.
+  const components: ApiParts[] = [
+    { routers: [registrantsRouter(deps)], routes: registrantsRoutes },
+    { routers: [identityRouter(deps)], routes: identityRoutes },
+  ];
   return {
-    routers: [registrantsRouter(deps), identityRouter(deps)],
-    routes: [
-      {
-        method: 'post',
-        path: '/registrants',
-        summary: 'Register a person under a new household account',
-        request: { body: registerRequest },
-        responses: { 201: { description: 'Registered; carries a citizen access token', schema: registerResponse } },
-      },
-      {
-        method: 'post',
-        path: '/staff-sessions',
-        summary: 'Sign in as staff',
-        request: { body: staffSessionRequest },
-        responses: { 201: { description: 'Signed in', schema: staffSessionResponse } },
-      },
-    ],
+    routers: components.flatMap((c) => c.routers),
+    routes: components.flatMap((c) => c.routes ?? []),
   };
 }

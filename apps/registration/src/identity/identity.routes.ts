@@ -1,6 +1,6 @@
 import { jwksRouter, type Signer } from '@jab/auth';
-import { staffSessionRequest, type StaffSessionResponse } from '@jab/contracts';
-import { parsed, validate } from '@jab/http';
+import { staffSessionRequest, staffSessionResponse, type StaffSessionResponse } from '@jab/contracts';
+import { parsed, validate, type ApiRoute } from '@jab/http';
 import { Router } from 'express';
 import type { Pool } from 'pg';
 import { signInStaff } from './staff.service.js';
@@ -16,3 +16,13 @@ export function identityRouter(deps: { pool: Pool; signer: Signer; audience: str
   });
   return router;
 }
+
+export const identityRoutes: ApiRoute[] = [
+  {
+    method: 'post',
+    path: '/staff-sessions',
+    summary: 'Sign in as staff',
+    request: { body: staffSessionRequest },
+    responses: { 201: { description: 'Signed in', schema: staffSessionResponse } },
+  },
+];

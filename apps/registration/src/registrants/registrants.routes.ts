@@ -1,6 +1,6 @@
 import type { Signer } from '@jab/auth';
-import { registerRequest, type RegisterResponse } from '@jab/contracts';
-import { parsed, validate } from '@jab/http';
+import { registerRequest, registerResponse, type RegisterResponse } from '@jab/contracts';
+import { parsed, validate, type ApiRoute } from '@jab/http';
 import { Router } from 'express';
 import type { Pool } from 'pg';
 import { registerRegistrant } from './registrants.service.js';
@@ -24,3 +24,13 @@ export function registrantsRouter(deps: { pool: Pool; signer: Signer; audience: 
   });
   return router;
 }
+
+export const registrantsRoutes: ApiRoute[] = [
+  {
+    method: 'post',
+    path: '/registrants',
+    summary: 'Register a person under a new household account',
+    request: { body: registerRequest },
+    responses: { 201: { description: 'Registered; carries a citizen access token', schema: registerResponse } },
+  },
+];
