@@ -22,14 +22,14 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Workers serve health and metrics too; on one host they need their own ports. */
 const WORKER_PORT_OFFSET = 100;
 const HOW_TO_START =
-  'start them (e.g. `docker compose up -d postgres redis`, or your system services) and run this again';
+  'start it (for example `docker compose up -d postgres redis`, or your system service) and run this again';
 
 async function checkDependencies(): Promise<void> {
   const client = new pg.Client({ connectionString: pgAdminUrl, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
   } catch {
-    fail(`PostgreSQL is not reachable at ${new URL(pgAdminUrl).host}: ${HOW_TO_START}.`);
+    fail(`PostgreSQL is not reachable at ${new URL(pgAdminUrl).host}; ${HOW_TO_START}.`);
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -39,7 +39,7 @@ async function checkDependencies(): Promise<void> {
     await redis.connect();
     await redis.ping();
   } catch {
-    fail(`Redis is not reachable at ${new URL(redisUrl).host}: ${HOW_TO_START}.`);
+    fail(`Redis is not reachable at ${new URL(redisUrl).host}; ${HOW_TO_START}.`);
   } finally {
     redis.disconnect();
   }
