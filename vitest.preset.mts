@@ -11,7 +11,9 @@ export function jabVitest(name: string, root: string, overrides: ViteUserConfig 
     root,
     cacheDir: `../../node_modules/.vite/${name}`,
     resolve: { conditions: ['@jab/source', ...defaultClientConditions] },
-    ssr: { resolve: { conditions: ['@jab/source', ...defaultServerConditions] } },
+    // No `module` condition on the server: the AWS SDK's `module` build has extension-less
+    // ESM imports only bundlers resolve; Node (and the services' esbuild bundles) take `node`.
+    ssr: { resolve: { conditions: ['@jab/source', ...defaultServerConditions.filter((c) => c !== 'module')] } },
     ...overrides,
     test: {
       name,

@@ -1,33 +1,18 @@
-import { baseConfigSchema } from '@jab/config';
-import { dailyRegistrations, dailyRegistrationsQuery, QUEUES, registrantRegisteredEvent } from '@jab/contracts';
-import { consumer, jwksVerifier, defineService, migrationsNear } from '@jab/runtime';
-import { z } from 'zod';
-import { registrationsRouter } from './registrations/registrations.routes.js';
-import { recordRegistration } from './registrations/registrations.service.js';
-
-const config = baseConfigSchema.extend({ JWKS_URL: z.url() });
+import { defineService, migrationsNear } from '@jab/runtime';
+import { buildApi, buildConsumers } from './app.js';
+import { analyticsConfig } from './config.js';
+import { loadPopulationCommand } from './population/population.command.js';
+import { runReportCommand } from './reports/run-report.command.js';
+import { RUN_REPORT_COMMAND } from './reports/reports.service.js';
 
 export const analyticsService = defineService({
   name: 'analytics',
-  config,
+  config: analyticsConfig,
   migrationsDir: migrationsNear(import.meta.dirname),
-  api: ({ config, pool }) => ({
-    routers: [registrationsRouter({ pool, verifier: jwksVerifier(config.JWKS_URL) })],
-    routes: [
-      {
-        method: 'get',
-        path: '/registrations/daily',
-        summary: 'Registrations per day, scoped to the caller’s region unless national admin',
-        request: { query: dailyRegistrationsQuery },
-        responses: { 200: { description: 'Counts per day and the total', schema: dailyRegistrations } },
-      },
-    ],
-  }),
-  consumers: ({ pool }) => [
-    consumer({
-      queue: QUEUES.analyticsFromRegistration,
-      schema: registrantRegisteredEvent,
-      handle: (event) => recordRegistration(pool, event),
-    }),
-  ],
+  api: buildApi(import.meta.dirname),
+  consumers: buildConsumers,
+  commands: {
+    'load-population': loadPopulationCommand,
+    [RUN_REPORT_COMMAND]: runReportCommand,
+  },
 });

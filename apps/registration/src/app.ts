@@ -1,8 +1,8 @@
 import { createSigner, generateSigningKey, type Signer } from '@jab/auth';
 import { AUDIENCE, ISSUER, type ApiParts, type ServiceContext } from '@jab/runtime';
+import { bookingParts } from './booking/booking.parts.js';
 import type { RegistrationConfig } from './config.js';
-import { identityRouter, identityRoutes } from './identity/identity.routes.js';
-import { registrantsRouter, registrantsRoutes } from './registrants/registrants.routes.js';
+import { identityComponents } from './identity/identity.component.js';
 
 async function signerFor(config: RegistrationConfig, ctx: ServiceContext<RegistrationConfig>): Promise<Signer> {
   if (config.JWT_PRIVATE_JWK) {
@@ -20,8 +20,8 @@ export async function buildApi(ctx: ServiceContext<RegistrationConfig>): Promise
   const deps = { pool: ctx.pool, signer, audience: AUDIENCE };
   // One entry per component: its routers and the routes it documents in OpenAPI.
   const components: ApiParts[] = [
-    { routers: [registrantsRouter(deps)], routes: registrantsRoutes },
-    { routers: [identityRouter(deps)], routes: identityRoutes },
+    ...identityComponents(ctx, deps),
+    bookingParts(ctx, deps),
   ];
   return {
     routers: components.flatMap((c) => c.routers),

@@ -1,16 +1,55 @@
 import { baseConfigSchema } from '@jab/config';
 import { z } from 'zod';
 
+/** A 32-byte secret in base64url, as Secrets Manager hands it over (`openssl rand -base64 32 | tr '+/' '-_'`). */
+const secretKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+=*$/, { message: 'must be base64url', abort: true })
+  .refine((s) => Buffer.from(s, 'base64url').length === 32, 'must be 32 random bytes in base64url');
+
+const count = z.coerce.number().int().positive();
+
+/**
+ * Secrets that production must be given. Outside production (and on a local stack that
+ * sets JWT_EPHEMERAL_KEY=allow) a missing one is generated at start: see
+ * identity/secrets.ts for what that costs.
+ */
+const SECRETS = ['OTP_SEALING_KEY', 'OTP_HASH_KEY', 'NATIONAL_ID_HASH_KEY', 'NATIONAL_ID_ENC_KEY'] as const;
+
 export const registrationConfig = baseConfigSchema
   .extend({
     /** ES256 private key (JWK JSON) that signs every Jab token; from Secrets Manager in AWS. */
     JWT_PRIVATE_JWK: z.string().optional(),
     JWT_KEY_ID: z.string().default('jab-1'),
-    /** `allow`: sign with a key generated at start (local stacks only, never in AWS). */
+    /** `allow`: generate missing keys at start (local stacks only, never in AWS). */
     JWT_EPHEMERAL_KEY: z.enum(['allow', 'deny']).default('deny'),
+    /** Seals one-time codes in `otp.requested` (JWE dir+A256GCM); notifications holds the same key. */
+    OTP_SEALING_KEY: secretKey.optional(),
+    /** HMAC pepper for one-time codes and destinations at rest, and rate-limit keys. */
+    OTP_HASH_KEY: secretKey.optional(),
+    /** HMAC key of national ID numbers (de-duplication). Rotating it breaks de-duplication. */
+    NATIONAL_ID_HASH_KEY: secretKey.optional(),
+    /** AES-256-GCM key of national ID numbers at rest. */
+    NATIONAL_ID_ENC_KEY: secretKey.optional(),
+    OTP_TTL_SECONDS: count.max(900).default(300),
+    /** One window for every sign-in rate limit. */
+    RATE_LIMIT_WINDOW_SECONDS: count.default(900),
+    /** Codes sent to one phone or email per window. */
+    OTP_RATE_PER_DESTINATION: count.default(3),
+    /** Code requests, and code sign-ins, per client IP per window. */
+    OTP_RATE_PER_IP: count.default(30),
+    /** Failed staff password sign-ins per email and IP per window. */
+    STAFF_SIGNIN_RATE: count.default(5),
+    REFRESH_TOKEN_TTL_DAYS: count.max(90).default(30),
   })
   .refine((c) => c.JWT_PRIVATE_JWK !== undefined || c.NODE_ENV !== 'production' || c.JWT_EPHEMERAL_KEY === 'allow', {
     path: ['JWT_PRIVATE_JWK'],
     message: 'is required in production (or JWT_EPHEMERAL_KEY=allow for a local stack)',
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV !== 'production' || c.JWT_EPHEMERAL_KEY === 'allow') return;
+    for (const key of SECRETS) {
+      if (c[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
+    }
   });
 export type RegistrationConfig = z.infer<typeof registrationConfig>;

@@ -1,40 +1,158 @@
 import { baseConfigSchema } from '@jab/config';
-import { QUEUES, registrantRegisteredEvent, registrantSearchQuery, registrantSearchResponse } from '@jab/contracts';
-import { consumer, jwksVerifier, defineService, migrationsNear } from '@jab/runtime';
+import {
+  centerSearchQuery,
+  centerSearchResponse,
+  QUEUES,
+  registrantSearchQuery,
+  registrantSearchResponse,
+  registrationEvent,
+} from '@jab/contracts';
+import {
+  consumer,
+  defineService,
+  jwksVerifier,
+  migrationsNear,
+} from '@jab/runtime';
+import type { Pool } from 'pg';
+import { Histogram, type Registry } from 'prom-client';
 import { z } from 'zod';
-import { createPostgresEngine } from './registrants/postgres.engine.js';
+import { centersRouter } from './centers/centers.routes.js';
+import { indexCentersFromFile } from './centers/centers.command.js';
+import type { SearchEngine } from './engines/engine.js';
+import { createOpenSearchEngine } from './engines/opensearch.engine.js';
+import { createPostgresEngine } from './engines/postgres.engine.js';
+import { documentsRepo, documentsSource } from './indexing/documents.repo.js';
+import { applyRegistrationEvent } from './indexing/indexing.service.js';
+import { auditRepo } from './registrants/audit.repo.js';
 import { registrantsRouter } from './registrants/registrants.routes.js';
-import { indexRegistered } from './registrants/registrants.service.js';
 
-const config = baseConfigSchema.extend({
-  JWKS_URL: z.url(),
-  SEARCH_ENGINE: z.enum(['postgres']).default('postgres'),
-});
+const config = baseConfigSchema
+  .extend({
+    JWKS_URL: z.url(),
+    SEARCH_ENGINE: z.enum(['postgres', 'opensearch']).default('postgres'),
+    OPENSEARCH_URL: z.url().optional(),
+    /** Alias prefix, so that environments can share a cluster. */
+    OPENSEARCH_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9-]{1,40}$/)
+      .default('jab'),
+  })
+  .refine((c) => c.SEARCH_ENGINE !== 'opensearch' || c.OPENSEARCH_URL, {
+    path: ['OPENSEARCH_URL'],
+    message: 'is required when SEARCH_ENGINE is opensearch',
+  });
+type SearchConfig = z.infer<typeof config>;
+
+// One engine per process (the api and worker roles share it when ROLE=all).
+const engines = new WeakMap<Pool, SearchEngine>();
+function engineFor(config: SearchConfig, pool: Pool): SearchEngine {
+  let engine = engines.get(pool);
+  if (!engine) {
+    engine =
+      config.SEARCH_ENGINE === 'opensearch' && config.OPENSEARCH_URL
+        ? createOpenSearchEngine({
+            node: config.OPENSEARCH_URL,
+            prefix: config.OPENSEARCH_PREFIX,
+          })
+        : createPostgresEngine(pool);
+    engines.set(pool, engine);
+  }
+  return engine;
+}
+
+function lagHistogram(registry: Registry): Histogram {
+  return new Histogram({
+    name: 'search_indexing_lag_seconds',
+    help: 'Time from a registration event to its document being written to the search engine',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
+}
 
 export const searchService = defineService({
   name: 'search',
   config,
   migrationsDir: migrationsNear(import.meta.dirname),
-  api: ({ config, pool }) => ({
-    routers: [registrantsRouter({ engine: createPostgresEngine(pool), verifier: jwksVerifier(config.JWKS_URL) })],
-    routes: [
-      {
-        method: 'get',
-        path: '/registrants',
-        summary: 'Staff search for people by name, in any script, tolerant of accents and typos',
-        request: { query: registrantSearchQuery },
-        responses: { 200: { description: 'Best matches first', schema: registrantSearchResponse } },
-      },
-    ],
-  }),
-  consumers: ({ pool }) => {
-    const engine = createPostgresEngine(pool);
+  api: async ({ config, pool }) => {
+    const engine = engineFor(config, pool);
+    await engine.init();
+    return {
+      routers: [
+        registrantsRouter({
+          engine,
+          audit: auditRepo(pool),
+          verifier: jwksVerifier(config.JWKS_URL),
+        }),
+        centersRouter({ engine }),
+      ],
+      routes: [
+        {
+          method: 'get',
+          path: '/registrants',
+          summary:
+            'Staff search for people by name (any script, accents and typos tolerated), phone suffix, birth year and region; audited',
+          request: { query: registrantSearchQuery },
+          responses: {
+            200: {
+              description: 'Best matches first, one page',
+              schema: registrantSearchResponse,
+            },
+          },
+        },
+        {
+          method: 'get',
+          path: '/centers',
+          summary:
+            'Public search for vaccination centers by name, locality, language spoken and vaccine',
+          request: { query: centerSearchQuery },
+          responses: {
+            200: {
+              description: 'Best matches first, one page',
+              schema: centerSearchResponse,
+            },
+          },
+        },
+      ],
+    };
+  },
+  consumers: ({ config, pool, registry }) => {
+    const deps = {
+      engine: engineFor(config, pool),
+      documents: documentsRepo(pool),
+      lag: lagHistogram(registry),
+    };
     return [
       consumer({
         queue: QUEUES.searchFromRegistration,
-        schema: registrantRegisteredEvent,
-        handle: (event) => indexRegistered(engine, event),
+        schema: registrationEvent,
+        handle: (event) => applyRegistrationEvent(deps, event),
       }),
     ];
+  },
+  commands: {
+    /** `reindex`: rebuilds the configured engine from search's own documents table. */
+    reindex: async ({ config, pool, logger }) => {
+      const engine = engineFor(config, pool);
+      try {
+        await engine.init();
+        const counts = await engine.reindex(documentsSource(pool));
+        logger.info({ engine: engine.name, ...counts }, 'reindex finished');
+      } finally {
+        await engine.close();
+      }
+    },
+    'index-centers': async ({ config, pool, logger }, args) => {
+      const engine = engineFor(config, pool);
+      try {
+        await engine.init();
+        const result = await indexCentersFromFile(
+          { engine, documents: documentsRepo(pool) },
+          args[0],
+        );
+        logger.info({ engine: engine.name, ...result }, 'centers indexed');
+      } finally {
+        await engine.close();
+      }
+    },
   },
 });

@@ -2,3 +2,8 @@ export * from './common.js';
 export * from './events.js';
 export * from './queues.js';
 export * from './api.js';
+export * from './booking.api.js';
+export * from './identity.api.js';
+export * from './analytics.api.js';
+export * from './search.api.js';
+export * from './notifications.api.js';

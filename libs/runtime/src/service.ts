@@ -4,6 +4,7 @@ import { createOutboxRelay, createPool, migrate, type OutboxRelay } from '@jab/d
 import { createApp, createOpenApi, finalizeApp, onShutdown, pgCheck, redisCheck, startServer, type ApiRoute } from '@jab/http';
 import { createLogger, type Logger } from '@jab/logger';
 import { createRedis, eventWorker, type Job, type Worker } from '@jab/queue';
+import type { RateLimiterOptions } from 'bullmq';
 import type { ServiceName } from '@jab/topology';
 import type { Router } from 'express';
 import { existsSync } from 'node:fs';
@@ -21,6 +22,11 @@ export interface ServiceContext<C extends BaseConfig> {
   /** Request-path Redis client: fails fast while Redis is away. */
   redis: Redis;
   registry: Registry;
+  /**
+   * Registers a step to run at shutdown, after the server and workers stopped and
+   * before Redis and PostgreSQL close: for clients a component opened itself.
+   */
+  onClose: (name: string, run: () => Promise<unknown> | unknown) => void;
 }
 
 /** A consumer of one queue: events parsed with `schema`, handled idempotently. */
@@ -29,6 +35,8 @@ export interface Consumer<S extends z.ZodType = z.ZodType> {
   schema: S;
   handle: (event: z.output<S>, job: Job) => Promise<void>;
   concurrency?: number;
+  /** BullMQ rate limit for this queue's worker (e.g. a provider's sends per second). */
+  limiter?: RateLimiterOptions;
 }
 
 export function consumer<S extends z.ZodType>(c: Consumer<S>): Consumer {
@@ -54,7 +62,7 @@ export interface ServiceDefinition<C extends BaseConfig> {
   /** One-off commands (`node main.js <name> …`), e.g. creating the first admin. */
   commands?: Record<
     string,
-    (ctx: Omit<ServiceContext<C>, 'redis' | 'registry'>, args: string[], env: Record<string, string | undefined>) => Promise<void>
+    (ctx: Omit<ServiceContext<C>, 'redis' | 'registry' | 'onClose'>, args: string[], env: Record<string, string | undefined>) => Promise<void>
   >;
 }
 
@@ -122,7 +130,15 @@ export async function runService<C extends BaseConfig>(
   registry.setDefaultLabels({ service: def.name, role: config.ROLE });
   collectDefaultMetrics({ register: registry });
   const redis = createRedis(config.REDIS_URL, { forWorker: false, logger, name: `${def.name}-request` });
-  const ctx: ServiceContext<C> = { config, logger, pool, redis, registry };
+  const closers: { name: string; run: () => Promise<void> }[] = [];
+  const ctx: ServiceContext<C> = {
+    config,
+    logger,
+    pool,
+    redis,
+    registry,
+    onClose: (name, run) => closers.push({ name, run: async () => void (await run()) }),
+  };
 
   const parts = config.ROLE !== 'worker' && def.api ? await def.api(ctx) : undefined;
   const app = createApp({
@@ -149,6 +165,7 @@ export async function runService<C extends BaseConfig>(
           logger,
           prefix: config.REDIS_PREFIX,
           concurrency: c.concurrency ?? 8,
+          limiter: c.limiter,
         }),
       );
     }
@@ -175,6 +192,7 @@ export async function runService<C extends BaseConfig>(
       { name: 'http server', run: () => server.close(config.SHUTDOWN_TIMEOUT_MS - 2_000) },
       { name: 'outbox relay', run: () => relay?.stop() },
       { name: 'workers', run: async () => void (await Promise.all(workers.map((w) => w.close()))) },
+      ...closers,
       { name: 'redis', run: async () => void (await Promise.all([redis.quit(), workerRedis?.quit()])) },
       { name: 'postgres', run: () => pool.end() },
     ],

@@ -48,12 +48,14 @@ export interface HttpResult<T> {
 
 export interface CallOptions {
   token?: string;
+  headers?: Record<string, string>;
 }
 
 /** A small JSON client over real HTTP; tests name the contract type they expect back. */
 export function httpClient(base: string) {
-  const call = async <T>(method: string, path: string, body: unknown, { token }: CallOptions = {}): Promise<HttpResult<T>> => {
-    const headers: Record<string, string> = {};
+  const call = async <T>(method: string, path: string, body: unknown, options: CallOptions = {}): Promise<HttpResult<T>> => {
+    const { token } = options;
+    const headers: Record<string, string> = { ...options.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token) headers['authorization'] = `Bearer ${token}`;
     const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -63,6 +65,9 @@ export function httpClient(base: string) {
   return {
     get: <T>(path: string, options?: CallOptions) => call<T>('GET', path, undefined, options),
     post: <T>(path: string, body: unknown, options?: CallOptions) => call<T>('POST', path, body, options),
+    put: <T>(path: string, body: unknown, options?: CallOptions) => call<T>('PUT', path, body, options),
+    patch: <T>(path: string, body: unknown, options?: CallOptions) => call<T>('PATCH', path, body, options),
+    delete: <T>(path: string, options?: CallOptions) => call<T>('DELETE', path, undefined, options),
   };
 }
 export type HttpClient = ReturnType<typeof httpClient>;

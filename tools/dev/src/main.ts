@@ -14,6 +14,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startProcess, stopAll, waitHealthy, type Proc } from './processes.js';
 import { DEMO_PEOPLE, DEMO_STAFF } from './demo.js';
+import { localSecrets } from './secrets.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const testMode = process.argv.includes('--test');
@@ -113,8 +114,10 @@ async function main(): Promise<void> {
   const demoPassword = process.env.JAB_DEMO_PASSWORD ?? randomBytes(9).toString('base64url');
   await ensureDatabase(database);
 
+  const secrets = await localSecrets(testMode ? undefined : join(root, '.jab', 'dev-secrets.json'));
   const common: NodeJS.ProcessEnv = {
     ...process.env,
+    ...secrets,
     NODE_ENV: testMode ? 'test' : 'development',
     DATABASE_URL: databaseUrl(database),
     REDIS_URL: redisUrl,
@@ -149,6 +152,8 @@ async function main(): Promise<void> {
         PORT: String(s.port),
       });
     }
+    // The demo catalogue: a vaccine, a campaign, centers and a week of slots (idempotent).
+    await run('registration seed', tsNode('apps/registration/src/main.ts', ['seed-demo']), { ...common, PORT: '0' });
     for (const staff of DEMO_STAFF) {
       await run(
         'registration seed',

@@ -1,74 +1,191 @@
-import type { Language, MessageView } from '@jab/contracts';
+import type { Contact, Language, MessageView } from '@jab/contracts';
+import type { MessageAdminView } from '@jab/contracts';
 import type { Pool } from 'pg';
+import type { ChannelKind } from '../channels/channel.js';
+import type { TemplateName } from './templates.js';
+
+export type MessageStatus = MessageView['status'];
 
 export interface NewMessage {
   id: string;
-  accountId: string;
-  registrantId: string;
-  template: string;
+  accountId: string | null;
+  registrantId: string | null;
+  template: TemplateName;
   language: Language;
-  channel: 'email' | 'sms';
+  channel: ChannelKind;
   dedupKey: string;
+  params: object;
+  /** Only for messages to an explicit address (one-time codes). */
+  destination?: Contact;
+  priority: number;
 }
 
-/** Records the message once per dedup key; returns the stored id and status. */
-export async function recordMessage(pool: Pool, m: NewMessage): Promise<{ id: string; status: MessageView['status'] }> {
-  const result = await pool.query<{ id: string; status: MessageView['status'] }>(
+export interface StoredMessage {
+  id: string;
+  status: MessageStatus;
+  channel: ChannelKind;
+  priority: number;
+}
+
+/** Records the message once per dedup key; returns the stored row (new or existing). */
+export async function recordMessage(pool: Pool, m: NewMessage): Promise<StoredMessage> {
+  const result = await pool.query<StoredMessage>(
     `WITH inserted AS (
-       INSERT INTO notifications.messages (id, account_id, registrant_id, template, language, channel, status, dedup_key)
-       VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7)
+       INSERT INTO notifications.messages
+              (id, account_id, registrant_id, template, language, channel, status, dedup_key, params, destination, priority)
+       VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9, $10)
        ON CONFLICT ON CONSTRAINT messages_dedup_unique DO NOTHING
-       RETURNING id, status)
-     SELECT id, status FROM inserted
+       RETURNING id, status, channel, priority)
+     SELECT id, status, channel, priority FROM inserted
      UNION ALL
-     SELECT id, status FROM notifications.messages WHERE dedup_key = $7
+     SELECT id, status, channel, priority FROM notifications.messages WHERE dedup_key = $7
      LIMIT 1`,
-    [m.id, m.accountId, m.registrantId, m.template, m.language, m.channel, m.dedupKey],
+    [m.id, m.accountId, m.registrantId, m.template, m.language, m.channel, m.dedupKey, m.params, m.destination ?? null, m.priority],
+  );
+  return result.rows[0];
+}
+
+/**
+ * One recall notice per person who received the lot, in one statement: the fan-out is
+ * as idempotent as a single message (dedup key per event and registrant).
+ */
+export async function recordLotRecallMessages(
+  pool: Pool,
+  r: { eventId: string; vaccineId: string; vaccineName: string; lotNumber: string; priority: number },
+): Promise<StoredMessage[]> {
+  await pool.query(
+    `INSERT INTO notifications.messages
+            (id, account_id, registrant_id, template, language, channel, status, dedup_key, params, priority)
+     SELECT DISTINCT ON (d.registrant_id)
+            gen_random_uuid(), d.account_id, d.registrant_id, 'lot_recalled', d.language,
+            coalesce(rc.primary_channel, 'email'), 'queued', $1 || ':lot_recalled:' || d.registrant_id,
+            jsonb_build_object('vaccine', $4::text, 'lotNumber', d.lot_number,
+                               'administeredAt', to_json(d.administered_at)#>>'{}'),
+            $5
+       FROM notifications.doses d
+       LEFT JOIN notifications.recipients rc ON rc.account_id = d.account_id
+      WHERE d.vaccine_id = $2 AND d.lot_number = $3
+      ORDER BY d.registrant_id, d.administered_at
+     ON CONFLICT ON CONSTRAINT messages_dedup_unique DO NOTHING`,
+    [r.eventId, r.vaccineId, r.lotNumber, r.vaccineName, r.priority],
+  );
+  // Also the ones an earlier, interrupted run recorded but may not have enqueued.
+  const pending = await pool.query<StoredMessage>(
+    `SELECT id, status, channel, priority FROM notifications.messages
+      WHERE dedup_key LIKE $1 AND status IN ('queued', 'failed')`,
+    [`${r.eventId}:lot_recalled:%`],
+  );
+  return pending.rows;
+}
+
+export interface DeliverableMessage {
+  id: string;
+  accountId: string | null;
+  template: TemplateName;
+  language: Language;
+  channel: ChannelKind;
+  status: MessageStatus;
+  priority: number;
+  params: Record<string, unknown>;
+  destination: Contact | null;
+  fallbackFrom: ChannelKind | null;
+  email: string | null;
+  phone: string | null;
+  emailOptOut: boolean;
+  smsOptOut: boolean;
+}
+
+/** The message with where it may go: its own destination, or its account's contacts and choices. */
+export async function findDeliverable(pool: Pool, id: string): Promise<DeliverableMessage | undefined> {
+  const result = await pool.query<DeliverableMessage>(
+    `SELECT m.id, m.account_id AS "accountId", m.template, m.language, m.channel, m.status, m.priority,
+            m.params, m.destination, m.fallback_from AS "fallbackFrom", r.email, r.phone,
+            coalesce(r.email_opt_out, false) AS "emailOptOut", coalesce(r.sms_opt_out, false) AS "smsOptOut"
+       FROM notifications.messages m
+       LEFT JOIN notifications.recipients r ON r.account_id = m.account_id
+      WHERE m.id = $1`,
+    [id],
   );
   return result.rows[0];
 }
 
 /**
  * Takes the message for sending, atomically: true for exactly one worker while the
- * message is queued and nobody else holds an unexpired lease on it.
+ * message is still to send and nobody else holds an unexpired lease on it.
  */
 export async function claimForSending(pool: Pool, id: string, leaseSeconds: number): Promise<boolean> {
   const result = await pool.query(
     `UPDATE notifications.messages
         SET claimed_until = now() + make_interval(secs => $2), updated_at = now()
-      WHERE id = $1 AND status = 'queued' AND (claimed_until IS NULL OR claimed_until < now())`,
+      WHERE id = $1 AND status IN ('queued', 'failed') AND (claimed_until IS NULL OR claimed_until < now())`,
     [id, leaseSeconds],
   );
   return result.rowCount === 1;
 }
 
-export async function markSent(pool: Pool, id: string): Promise<void> {
+// A sealed code has no use once the message is final: it leaves the database with it.
+const DROP_SECRET = `params = params - 'sealedCode'`;
+
+export async function markSent(pool: Pool, id: string, channel: ChannelKind, providerMessageId?: string): Promise<void> {
   await pool.query(
     `UPDATE notifications.messages
-        SET status = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL,
-            claimed_until = NULL, updated_at = now()
-      WHERE id = $1 AND status = 'queued'`,
-    [id],
+        SET status = 'sent', channel = $2, sent_at = now(), attempts = attempts + 1, provider_message_id = $3,
+            claimed_until = NULL, ${DROP_SECRET}, updated_at = now()
+      WHERE id = $1 AND status IN ('queued', 'failed')`,
+    [id, channel, providerMessageId ?? null],
   );
 }
 
-/** Records the failed attempt and releases the lease so a retry can send. */
+/** Records the failed attempt (a retry follows) and releases the lease so it can send. */
 export async function markAttemptFailed(pool: Pool, id: string, reason: string): Promise<void> {
   await pool.query(
     `UPDATE notifications.messages
-        SET attempts = attempts + 1, last_error = $2, claimed_until = NULL, updated_at = now()
-      WHERE id = $1 AND status = 'queued'`,
+        SET status = 'failed', attempts = attempts + 1, last_error = $2, claimed_until = NULL, updated_at = now()
+      WHERE id = $1 AND status IN ('queued', 'failed')`,
     [id, reason.slice(0, 500)],
   );
 }
 
-export async function listForAccount(pool: Pool, accountId: string, limit = 50): Promise<MessageView[]> {
+/** Final: nothing more will be tried; the reason is what support reads. */
+export async function markDead(pool: Pool, id: string, reason: string, attempted: boolean): Promise<void> {
+  await pool.query(
+    `UPDATE notifications.messages
+        SET status = 'dead', attempts = attempts + $3::int, last_error = $2, claimed_until = NULL,
+            ${DROP_SECRET}, updated_at = now()
+      WHERE id = $1 AND status IN ('queued', 'failed')`,
+    [id, reason.slice(0, 500), attempted ? 1 : 0],
+  );
+}
+
+/** Hands the message to its other channel, keeping why the first one could not take it. */
+export async function moveToChannel(pool: Pool, id: string, channel: ChannelKind, reason: string, attempted: boolean): Promise<boolean> {
+  const result = await pool.query(
+    `UPDATE notifications.messages
+        SET channel = $2, fallback_from = channel, status = 'queued', last_error = $3, attempts = attempts + $4::int,
+            claimed_until = NULL, updated_at = now()
+      WHERE id = $1 AND status IN ('queued', 'failed') AND fallback_from IS NULL`,
+    [id, channel, reason.slice(0, 500), attempted ? 1 : 0],
+  );
+  return result.rowCount === 1;
+}
+
+const VIEW = `id, template, channel, status,
+              to_json(created_at)#>>'{}' AS "createdAt", to_json(sent_at)#>>'{}' AS "sentAt"`;
+
+export async function listForAccount(pool: Pool, accountId: string, limit: number): Promise<MessageView[]> {
   const result = await pool.query<MessageView>(
-    `SELECT id, template, channel, status,
-            to_json(created_at)#>>'{}' AS "createdAt", to_json(sent_at)#>>'{}' AS "sentAt"
-       FROM notifications.messages WHERE account_id = $1
-      ORDER BY created_at DESC LIMIT $2`,
+    `SELECT ${VIEW} FROM notifications.messages WHERE account_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
     [accountId, limit],
+  );
+  return result.rows;
+}
+
+export async function listForRegistrant(pool: Pool, registrantId: string, limit: number): Promise<MessageAdminView[]> {
+  const result = await pool.query<MessageAdminView>(
+    `SELECT ${VIEW}, registrant_id AS "registrantId", language, attempts, last_error AS "lastError",
+            to_json(delivered_at)#>>'{}' AS "deliveredAt"
+       FROM notifications.messages WHERE registrant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+    [registrantId, limit],
   );
   return result.rows;
 }

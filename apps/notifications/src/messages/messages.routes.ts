@@ -1,15 +1,47 @@
 import { authenticate, principalOf, requireRole, type Verifier } from '@jab/auth';
-import type { MessageView } from '@jab/contracts';
+import { messageAdminList, messageList, messagesQuery } from '@jab/contracts';
+import { BadRequest, parsed, validate, type ApiRoute } from '@jab/http';
 import { Router } from 'express';
 import type { Pool } from 'pg';
-import { listForAccount } from './messages.repo.js';
+import { listForAccount, listForRegistrant } from './messages.repo.js';
+
+const schemas = { query: messagesQuery };
 
 export function messagesRouter(deps: { pool: Pool; verifier: Verifier }): Router {
   const router = Router();
-  // A citizen reads only the messages of their own household account (the token's subject).
-  router.get('/messages', authenticate(deps.verifier), requireRole('citizen'), async (req, res) => {
-    const items: MessageView[] = await listForAccount(deps.pool, principalOf(req).sub);
-    res.json({ items });
-  });
+  router.get(
+    '/messages',
+    authenticate(deps.verifier),
+    requireRole('citizen', 'center-admin', 'national-admin'),
+    validate(schemas),
+    async (req, res) => {
+      const { query } = parsed(req, schemas);
+      const principal = principalOf(req);
+      // A citizen reads only the messages of their own household account (the token's subject).
+      if (principal.role === 'citizen') {
+        res.json({ items: await listForAccount(deps.pool, principal.sub, query.limit) });
+        return;
+      }
+      if (!query.registrantId) {
+        throw new BadRequest('The request is invalid.', { errors: [{ path: 'query.registrantId', message: 'is required for staff' }] });
+      }
+      res.json({ items: await listForRegistrant(deps.pool, query.registrantId, query.limit) });
+    },
+  );
   return router;
 }
+
+export const messagesRoutes: ApiRoute[] = [
+  {
+    method: 'get',
+    path: '/messages',
+    summary:
+      "Messages, newest first: a citizen's own (no registrantId), or one registrant's with their delivery history (center-admin, national-admin)",
+    request: schemas,
+    responses: {
+      200: { description: 'Messages', schema: messageList.or(messageAdminList) },
+      401: { description: 'No valid token' },
+      403: { description: 'Role may not read messages' },
+    },
+  },
+];

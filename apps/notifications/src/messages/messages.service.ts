@@ -1,43 +1,76 @@
-import type { RegistrantRegisteredEvent } from '@jab/contracts';
-import type { Logger } from '@jab/logger';
+import type { Contact, Language } from '@jab/contracts';
 import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import type { Channel } from '../channels/channel.js';
-import { claimForSending, markAttemptFailed, markSent, recordMessage } from './messages.repo.js';
-import { render } from './templates.js';
+import { PRIORITY, sendJobId, type NotificationQueues } from '../queues.js';
+import { recordLotRecallMessages, recordMessage, type StoredMessage } from './messages.repo.js';
+import type { TemplateName, TemplateParams } from './templates.js';
 
-/** Longer than any send may take; after it, a crashed worker's message can be retried. */
-const SEND_LEASE_SECONDS = 60;
+export interface MessagingDeps {
+  pool: Pool;
+  queues: NotificationQueues;
+}
+
+/** What is stored to render later: a one-time code stays sealed until the moment it is sent. */
+export interface SealedOtpParams {
+  sealedCode: string;
+  expiresAt: string;
+}
+export type StoredParams = { [T in TemplateName]: T extends 'otp' ? SealedOtpParams : TemplateParams[T] };
+
+export interface MessageRequest<T extends TemplateName> {
+  template: T;
+  /** The source of the message (event id, appointment and start time…): one message per key. */
+  dedupKey: string;
+  accountId: string | null;
+  registrantId: string | null;
+  language: Language;
+  /** Where it goes first; the account's other known contact is the fallback. */
+  contact: Contact;
+  params: StoredParams[T];
+  /** Send to exactly this address (one-time codes) rather than the account's contacts. */
+  explicitDestination?: boolean;
+}
 
 /**
- * Greets a newly registered person in their language. Idempotent on the event id:
- * a redelivered event finds the message already sent and does nothing.
+ * Records the message (once per dedup key) and hands it to its channel's send queue. Safe to
+ * repeat: the row is found again and the job id is the message's, so BullMQ adds nothing twice.
  */
-export async function sendWelcome(
-  deps: { pool: Pool; channel: Channel; logger: Logger },
-  event: RegistrantRegisteredEvent,
-): Promise<void> {
-  const { data } = event;
+export async function queueMessage<T extends TemplateName>(deps: MessagingDeps, r: MessageRequest<T>): Promise<StoredMessage> {
   const message = await recordMessage(deps.pool, {
     id: uuidv7(),
-    accountId: data.accountId,
-    registrantId: data.registrantId,
-    template: 'welcome',
-    language: data.preferredLanguage,
-    channel: data.contact.channel,
-    dedupKey: `${event.id}:welcome`,
+    accountId: r.accountId,
+    registrantId: r.registrantId,
+    template: r.template,
+    language: r.language,
+    channel: r.contact.channel,
+    dedupKey: r.dedupKey,
+    params: r.params,
+    destination: r.explicitDestination ? r.contact : undefined,
+    priority: PRIORITY[r.template],
   });
-  // Sent already, or another worker is sending it right now (a duplicate delivery):
-  // either way this delivery has nothing to do.
-  if (message.status !== 'queued' || !(await claimForSending(deps.pool, message.id, SEND_LEASE_SECONDS))) return;
-  const firstName = data.fullName.split(/\s+/)[0];
-  const content = render('welcome', data.preferredLanguage, { firstName });
-  try {
-    await deps.channel.send({ messageId: message.id, to: data.contact, ...content });
-  } catch (error) {
-    await markAttemptFailed(deps.pool, message.id, error instanceof Error ? error.message : String(error));
-    throw error;
+  await enqueueSend(deps.queues, message);
+  return message;
+}
+
+/** Adds the send job of a message still to send (no-op for one already queued or finished). */
+export async function enqueueSend(queues: NotificationQueues, m: StoredMessage, delayMs = 0): Promise<void> {
+  if (m.status !== 'queued' && m.status !== 'failed') return;
+  await queues.send[m.channel].add('send', { messageId: m.id }, { jobId: sendJobId(m.id), priority: m.priority, delay: delayMs });
+}
+
+export async function queueLotRecall(
+  deps: MessagingDeps,
+  r: { eventId: string; vaccineId: string; vaccineName: string; lotNumber: string },
+): Promise<number> {
+  const pending = await recordLotRecallMessages(deps.pool, { ...r, priority: PRIORITY.lot_recalled });
+  for (let i = 0; i < pending.length; i += 500) {
+    const chunk = pending.slice(i, i + 500);
+    for (const channel of ['email', 'sms'] as const) {
+      const jobs = chunk
+        .filter((m) => m.channel === channel)
+        .map((m) => ({ name: 'send', data: { messageId: m.id }, opts: { jobId: sendJobId(m.id), priority: m.priority } }));
+      if (jobs.length > 0) await deps.queues.send[channel].addBulk(jobs);
+    }
   }
-  await markSent(deps.pool, message.id);
-  deps.logger.info({ messageId: message.id, template: 'welcome', eventId: event.id }, 'message sent');
+  return pending.length;
 }

@@ -8,11 +8,12 @@ export interface StaffRow {
   passwordHash: string;
   role: StaffRole;
   region: string | null;
+  centerId: string | null;
 }
 
 export async function findStaffByEmail(pool: Pool, email: string): Promise<StaffRow | undefined> {
   const result = await pool.query<StaffRow>(
-    `SELECT id, email, password_hash AS "passwordHash", role, region
+    `SELECT id, email, password_hash AS "passwordHash", role, region, center_id AS "centerId"
        FROM registration.staff_accounts WHERE email = $1`,
     [email.toLowerCase()],
   );
@@ -22,11 +23,11 @@ export async function findStaffByEmail(pool: Pool, email: string): Promise<Staff
 /** Creates the account, or replaces the password and role of an existing one. */
 export async function upsertStaff(pool: Pool, row: StaffRow): Promise<void> {
   await pool.query(
-    `INSERT INTO registration.staff_accounts (id, email, password_hash, role, region)
-     VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO registration.staff_accounts (id, email, password_hash, role, region, center_id)
+     VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT ON CONSTRAINT staff_accounts_email_unique
      DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,
-                   region = EXCLUDED.region, updated_at = now()`,
-    [row.id, row.email.toLowerCase(), row.passwordHash, row.role, row.region],
+                   region = EXCLUDED.region, center_id = EXCLUDED.center_id, updated_at = now()`,
+    [row.id, row.email.toLowerCase(), row.passwordHash, row.role, row.region, row.centerId],
   );
 }

@@ -24,6 +24,7 @@ export async function signInStaff(
     sub: staff.id,
     role: staff.role,
     region: staff.region ?? undefined,
+    centerId: staff.centerId ?? undefined,
     audience: deps.audience,
     ttlSeconds: STAFF_TOKEN_TTL_SECONDS,
   });
@@ -32,7 +33,7 @@ export async function signInStaff(
 
 export async function createStaff(
   pool: Pool,
-  input: { email: string; password: string; role: StaffRole; region?: string },
+  input: { email: string; password: string; role: StaffRole; region?: string; centerId?: string },
 ): Promise<void> {
   if (input.password.length < 12) throw new Error('A staff password needs at least 12 characters.');
   await upsertStaff(pool, {
@@ -41,5 +42,6 @@ export async function createStaff(
     passwordHash: await hash(input.password),
     role: input.role,
     region: input.region ?? null,
+    centerId: input.centerId ?? null,
   });
 }

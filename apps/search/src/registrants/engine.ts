@@ -13,5 +13,8 @@ export interface RegistrantDocument {
 export interface SearchEngine {
   /** Index or replace a document; returns false when a newer version is already indexed. */
   indexRegistrant(doc: RegistrantDocument): Promise<boolean>;
-  searchRegistrants(query: { text: string; limit: number }): Promise<RegistrantHit[]>;
+  searchRegistrants(query: {
+    text: string;
+    limit: number;
+  }): Promise<RegistrantHit[]>;
 }

@@ -1,10 +1,21 @@
-import { authenticate, requireRole, type Verifier } from '@jab/auth';
+import {
+  authenticate,
+  principalOf,
+  requireRole,
+  type Verifier,
+} from '@jab/auth';
 import { registrantSearchQuery } from '@jab/contracts';
-import { parsed, validate } from '@jab/http';
+import { BadRequest, parsed, validate } from '@jab/http';
 import { Router } from 'express';
-import type { SearchEngine } from './engine.js';
+import { InvalidCursorError } from '../engines/engine.js';
+import {
+  searchRegistrants,
+  type StaffSearchDeps,
+} from './registrants.service.js';
 
-export function registrantsRouter(deps: { engine: SearchEngine; verifier: Verifier }): Router {
+export function registrantsRouter(
+  deps: StaffSearchDeps & { verifier: Verifier },
+): Router {
   const router = Router();
   const schemas = { query: registrantSearchQuery };
   router.get(
@@ -14,9 +25,28 @@ export function registrantsRouter(deps: { engine: SearchEngine; verifier: Verifi
     validate(schemas),
     async (req, res) => {
       const { query } = parsed(req, schemas);
-      const items = await deps.engine.searchRegistrants({ text: query.q, limit: query.limit });
-      res.json({ items });
+      // The request id the app echoes: lets an audit row be matched to its request log line.
+      const requestId = res.getHeader('x-request-id');
+      try {
+        res.json(
+          await searchRegistrants(
+            deps,
+            principalOf(req),
+            query,
+            typeof requestId === 'string' ? requestId : null,
+          ),
+        );
+      } catch (error) {
+        if (error instanceof InvalidCursorError) throw cursorProblem(error);
+        throw error;
+      }
     },
   );
   return router;
+}
+
+export function cursorProblem(error: InvalidCursorError): BadRequest {
+  return new BadRequest('bad query', {
+    errors: [{ path: 'query.cursor', message: error.message }],
+  });
 }

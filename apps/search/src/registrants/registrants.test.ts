@@ -1,24 +1,72 @@
-import { QUEUES, type Problem, type RegistrantHit } from '@jab/contracts';
+import {
+  QUEUES,
+  type CenterSearchResponse,
+  type Problem,
+  type RegistrantSearchResponse,
+  type RegistrantUpdatedEvent,
+} from '@jab/contracts';
 import { registrantRegistered } from '@jab/contracts/testing';
-import { startTestIssuer, startTestService, type TestIssuer, type TestService } from '@jab/runtime/testing';
+import {
+  startTestIssuer,
+  startTestService,
+  type TestIssuer,
+  type TestService,
+} from '@jab/runtime/testing';
 import { waitFor } from '@jab/testing';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchService } from '../service.js';
+import { queryHash } from './registrants.service.js';
 
 let issuer: TestIssuer;
 let svc: TestService;
 let staffToken: string;
 
-const search = <T = { items: RegistrantHit[] }>(q: string, token = staffToken) =>
-  svc.http.get<T>(`/registrants?q=${encodeURIComponent(q)}`, { token });
-const names = async (q: string) => (await search(q)).body.items.map((i) => i.fullName);
+const search = <T = RegistrantSearchResponse>(
+  params: string,
+  token = staffToken,
+) => svc.http.get<T>(`/registrants?${params}`, { token });
+const q = (text: string) => `q=${encodeURIComponent(text)}`;
+const names = async (params: string, token = staffToken) =>
+  (await search(params, token)).body.items.map((i) => i.fullName);
 
 const people = [
-  registrantRegistered({ fullName: 'Zoë Ångström' }),
-  registrantRegistered({ fullName: 'José Martínez' }),
-  registrantRegistered({ fullName: 'Zoe Angstrom-Larsen' }),
-  registrantRegistered({ fullName: 'Grace Okafor' }),
+  registrantRegistered({ fullName: 'Zoë Ångström', region: 'SE-AB' }),
+  registrantRegistered({
+    fullName: 'José Martínez',
+    region: 'ES-MD',
+    phoneSuffix: '4321',
+    contact: { channel: 'sms', address: '+34600004321' },
+  }),
+  registrantRegistered({ fullName: 'Zoe Angstrom-Larsen', region: 'SE-AB' }),
+  registrantRegistered({ fullName: 'Grace Okafor', region: 'NG-LA' }),
+  registrantRegistered({
+    fullName: 'Иван Петров',
+    region: 'RU-MOW',
+    birthYear: 1980,
+  }),
 ];
+
+function updated(
+  base: (typeof people)[number],
+  data: Partial<RegistrantUpdatedEvent['data']>,
+): RegistrantUpdatedEvent {
+  const current: Partial<typeof base.data> = { ...base.data };
+  delete current.registeredOn;
+  return {
+    ...base,
+    id: randomUUID(),
+    type: 'registrant.updated',
+    data: {
+      ...(current as RegistrantUpdatedEvent['data']),
+      deleted: false,
+      ...data,
+    },
+  };
+}
 
 beforeAll(async () => {
   issuer = await startTestIssuer();
@@ -34,32 +82,231 @@ afterAll(async () => {
 
 describe('staff search over registrants', () => {
   it('finds a name typed without its accents, exact match first, then the prefix match', async () => {
-    expect(await names('zoe angstrom')).toEqual(['Zoë Ångström', 'Zoe Angstrom-Larsen']);
+    expect(await names(q('zoe angstrom'))).toEqual([
+      'Zoë Ångström',
+      'Zoe Angstrom-Larsen',
+    ]);
   });
 
-  it('tolerates a typo', async () => {
-    expect(await names('Jose Martinex')).toContain('José Martínez');
+  it('finds a Cyrillic name typed in Latin letters, with a typo', async () => {
+    expect(await names(q('Ivan Petrof'))).toEqual(['Иван Петров']);
   });
 
-  it('does not return unrelated people', async () => {
-    expect(await names('Grace Okafor')).toEqual(['Grace Okafor']);
+  it('finds a person by phone suffix and shows only its last 2 digits', async () => {
+    const { body } = await search('phoneSuffix=4321');
+    expect(body.items).toEqual([
+      {
+        id: people[1].data.registrantId,
+        fullName: 'José Martínez',
+        birthYear: 1990,
+        region: 'ES-MD',
+        phoneHint: '••21',
+      },
+    ]);
   });
 
   it('never lets an older event overwrite a newer document', async () => {
     const id = people[3].data.registrantId;
-    await svc.enqueue(QUEUES.searchFromRegistration, registrantRegistered({ registrantId: id, fullName: 'Grace Okafor-Eze', version: 3 }));
-    await waitFor(async () => (await names('Grace Okafor-Eze'))[0] === 'Grace Okafor-Eze');
-    await svc.enqueue(QUEUES.searchFromRegistration, registrantRegistered({ registrantId: id, fullName: 'Grace Stale', version: 2 }));
+    await svc.enqueue(
+      QUEUES.searchFromRegistration,
+      registrantRegistered({
+        registrantId: id,
+        fullName: 'Grace Okafor-Eze',
+        region: 'NG-LA',
+        version: 3,
+      }),
+    );
+    await waitFor(
+      async () =>
+        (await names(q('Grace Okafor-Eze')))[0] === 'Grace Okafor-Eze',
+    );
+    await svc.enqueue(
+      QUEUES.searchFromRegistration,
+      registrantRegistered({
+        registrantId: id,
+        fullName: 'Grace Stale',
+        region: 'NG-LA',
+        version: 2,
+      }),
+    );
     await svc.drained(QUEUES.searchFromRegistration);
-    const { rows } = await svc.pool.query(`SELECT full_name, version FROM search.registrants WHERE id = $1`, [id]);
+    const { rows } = await svc.pool.query(
+      `SELECT full_name, version FROM search.registrants WHERE id = $1`,
+      [id],
+    );
     expect(rows[0]).toEqual({ full_name: 'Grace Okafor-Eze', version: 3 });
+    expect(await names(q('Grace Stale'))).toEqual([]);
   });
 
-  it('is for staff only, and explains a bad query', async () => {
-    expect((await search('zoe', '')).status).toBe(401);
-    expect((await search('zoe', await issuer.token('acct-1', 'citizen'))).status).toBe(403);
-    const bad = await search<Problem>('z');
+  it('applies an update and honours a deletion, which a late stale event cannot undo', async () => {
+    const zoeLarsen = people[2];
+    await svc.enqueue(
+      QUEUES.searchFromRegistration,
+      updated(zoeLarsen, { fullName: 'Zoe Larsen', version: 2 }),
+    );
+    await waitFor(
+      async () => (await names(q('Zoe Larsen')))[0] === 'Zoe Larsen',
+    );
+    await svc.enqueue(
+      QUEUES.searchFromRegistration,
+      updated(zoeLarsen, { fullName: 'Zoe Larsen', version: 3, deleted: true }),
+    );
+    await waitFor(async () => (await names(q('Zoe Larsen'))).length === 0);
+    await svc.enqueue(QUEUES.searchFromRegistration, {
+      ...zoeLarsen,
+      id: randomUUID(),
+    });
+    await svc.drained(QUEUES.searchFromRegistration);
+    expect(await names(q('Zoe Angstrom-Larsen'))).not.toContain(
+      'Zoe Angstrom-Larsen',
+    );
+  });
+
+  it('confines staff and center admins to the region of their token; national admins search anywhere', async () => {
+    const swedishStaff = await issuer.token('staff-se', 'staff', {
+      region: 'SE-AB',
+    });
+    expect(await names(q('Ivan Petrov'), swedishStaff)).toEqual([]);
+    expect(await names(q('zoe'), swedishStaff)).toEqual(['Zoë Ångström']);
+    const otherRegion = await search<Problem>(
+      `${q('Ivan')}&region=RU-MOW`,
+      await issuer.token('admin-se', 'center-admin', { region: 'SE-AB' }),
+    );
+    expect(otherRegion.status).toBe(403);
+    const national = await issuer.token('admin-1', 'national-admin');
+    expect(await names(`${q('Ivan Petrov')}&region=RU-MOW`, national)).toEqual([
+      'Иван Петров',
+    ]);
+  });
+
+  it('writes one audit row per search, with a hash of the query and never the query itself', async () => {
+    const token = await issuer.token('auditor-probe', 'staff', {
+      region: 'ES-MD',
+    });
+    await search(`${q('José Martínez')}&birthYear=1990`, token);
+    const { rows } = await svc.pool.query(
+      `SELECT * FROM search.search_audit WHERE actor_sub = 'auditor-probe'`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      actor_role: 'staff',
+      actor_region: 'ES-MD',
+      scope_region: 'ES-MD',
+      query_hash: queryHash({ q: 'José Martínez', birthYear: 1990 }),
+      criteria: ['q', 'birthYear'],
+      result_count: 1,
+    });
+    expect(JSON.stringify(rows[0])).not.toMatch(/Mart/);
+  });
+
+  it('pages with a cursor through every hit exactly once', async () => {
+    const seen: string[] = [];
+    let cursor = '';
+    for (let i = 0; i < 10; i++) {
+      const { body } = await search(
+        `${q('zoe angstrom')}&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      seen.push(...body.items.map((h) => h.fullName));
+      if (!body.nextCursor) break;
+      cursor = body.nextCursor;
+    }
+    expect(seen).toEqual(['Zoë Ångström']);
+    const all: string[] = [];
+    cursor = '';
+    for (let i = 0; i < 10; i++) {
+      const { body } = await search(
+        `phoneSuffix=4321&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      all.push(...body.items.map((h) => h.id));
+      if (!body.nextCursor) break;
+      cursor = body.nextCursor;
+    }
+    expect(all).toEqual([people[1].data.registrantId]);
+  });
+
+  it('is for staff only, and explains a bad query or cursor', async () => {
+    expect((await search(q('zoe'), '')).status).toBe(401);
+    expect(
+      (await search(q('zoe'), await issuer.token('acct-1', 'citizen'))).status,
+    ).toBe(403);
+    const bad = await search<Problem>(q('z'));
     expect(bad.status).toBe(400);
     expect(bad.body.errors?.[0].path).toBe('query.q');
+    const none = await search<Problem>('birthYear=1990');
+    expect(none.body.errors?.[0]).toEqual({
+      path: 'query.q',
+      message: 'is required unless phoneSuffix is given',
+    });
+    const cursor = await search<Problem>(`${q('zoe')}&cursor=bm90LWEtY3Vyc29y`);
+    expect(cursor.status).toBe(400);
+    expect(cursor.body.errors?.[0].path).toBe('query.cursor');
+  });
+
+  it('exports the indexing lag', async () => {
+    const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+    expect(metrics).toMatch(/search_indexing_lag_seconds_count\{[^}]*\} [1-9]/);
+  });
+
+  it('rebuilds the engine from its own documents with the reindex command', async () => {
+    await svc.pool.query('DELETE FROM search.registrants');
+    expect(await names(q('zoe angstrom'))).toEqual([]);
+    await svc.command(['reindex']);
+    expect(await names(q('zoe angstrom'))).toEqual(['Zoë Ångström']);
+    expect(await names(q('Grace Okafor-Eze'))).toEqual(['Grace Okafor-Eze']);
+  });
+});
+
+describe('public center search', () => {
+  it('finds centers without a token, by name, language and vaccine, after index-centers', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'search-centers-'));
+    const vaccine = { id: randomUUID(), name: 'Comirnaty' };
+    const file = join(dir, 'centers.json');
+    await writeFile(
+      file,
+      JSON.stringify([
+        {
+          id: randomUUID(),
+          version: 1,
+          names: { en: 'City Vaccination Centre', fr: 'Centre de vaccination' },
+          locality: 'Paris',
+          region: 'FR-IDF',
+          languages: ['fr', 'en'],
+          vaccines: [vaccine],
+        },
+        {
+          id: randomUUID(),
+          version: 1,
+          names: { en: 'Lilavati Hospital', hi: 'लीलावती अस्पताल' },
+          locality: 'Mumbai',
+          region: 'IN-MH',
+          languages: ['hi'],
+          vaccines: [],
+        },
+      ]),
+    );
+    try {
+      await svc.command(['index-centers', file]);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+    const byName = await svc.http.get<CenterSearchResponse>(
+      '/centers?q=vaccinations',
+    );
+    expect(byName.status).toBe(200);
+    expect(byName.body.items.map((c) => c.names['en'])).toEqual([
+      'City Vaccination Centre',
+    ]);
+    expect(byName.body.items[0]).not.toHaveProperty('version');
+    const byLanguage = await svc.http.get<CenterSearchResponse>(
+      '/centers?language=hi',
+    );
+    expect(byLanguage.body.items.map((c) => c.locality)).toEqual(['Mumbai']);
+    const byVaccine = await svc.http.get<CenterSearchResponse>(
+      `/centers?vaccine=${vaccine.id}`,
+    );
+    expect(byVaccine.body.items.map((c) => c.locality)).toEqual(['Paris']);
+    const bad = await svc.http.get<Problem>('/centers?language=xx');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors?.[0].path).toBe('query.language');
   });
 });

@@ -1,0 +1,58 @@
+import { sealingKey } from '@jab/auth';
+import { baseConfigSchema } from '@jab/config';
+import { z } from 'zod';
+
+const positiveInt = z.coerce.number().int().positive();
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const notificationsConfig = baseConfigSchema
+  .extend({
+    JWKS_URL: z.url(),
+    /** Development and test delivery: messages land in `<dir>/outbox.jsonl`. */
+    NOTIFY_SINK_DIR: z.string().min(1).optional(),
+    /** Also print one line per sunk message (never its content) on stdout. */
+    NOTIFY_SINK_CONSOLE: flag.default(true),
+    NOTIFY_EMAIL_TRANSPORT: z.enum(['smtp', 'sink']).default('sink'),
+    NOTIFY_SMS_TRANSPORT: z.enum(['sns', 'sink']).default('sink'),
+    /** `smtp://user:pass@host:587` or `smtps://…`. */
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+    NOTIFY_EMAIL_FROM: z.string().min(3).default('Jab <no-reply@jab.example>'),
+    AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1').optional(),
+    /** Alphanumeric sender shown on SMS where the country allows it (1–11 characters). */
+    SMS_SENDER_ID: z.string().regex(/^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits').optional(),
+    /** base64url of the 32-byte key registration seals one-time codes with. */
+    OTP_SEALING_KEY: z
+      .string()
+      .refine((v) => {
+        try {
+          sealingKey(v);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be the base64url form of 32 random bytes')
+      .optional(),
+    /** Jobs each delivery worker (per channel) runs at once. */
+    NOTIFY_CONCURRENCY: positiveInt.default(16),
+    /** Registration events handled at once per worker process. */
+    NOTIFY_EVENT_CONCURRENCY: positiveInt.default(8),
+    /** Provider rate limits, shared by every worker process (BullMQ limiter, per second). */
+    NOTIFY_EMAIL_RATE_PER_SECOND: positiveInt.default(50),
+    NOTIFY_SMS_RATE_PER_SECOND: positiveInt.default(20),
+    /** Longer than any send may take; after it, a crashed worker's message may be retried. */
+    NOTIFY_SEND_LEASE_SECONDS: positiveInt.default(60),
+  })
+  .superRefine((c, ctx) => {
+    const usesSink = c.NOTIFY_EMAIL_TRANSPORT === 'sink' || c.NOTIFY_SMS_TRANSPORT === 'sink';
+    if (usesSink && !c.NOTIFY_SINK_DIR)
+      ctx.addIssue({ code: 'custom', path: ['NOTIFY_SINK_DIR'], message: 'is required while a transport is the sink' });
+    if (c.NOTIFY_EMAIL_TRANSPORT === 'smtp' && !c.SMTP_URL)
+      ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required when NOTIFY_EMAIL_TRANSPORT=smtp' });
+    if (c.NOTIFY_SMS_TRANSPORT === 'sns' && !c.AWS_REGION)
+      ctx.addIssue({ code: 'custom', path: ['AWS_REGION'], message: 'is required when NOTIFY_SMS_TRANSPORT=sns' });
+    // Without the key no citizen can sign in; only development may start without it.
+    if (c.NODE_ENV === 'production' && !c.OTP_SEALING_KEY)
+      ctx.addIssue({ code: 'custom', path: ['OTP_SEALING_KEY'], message: 'is required in production' });
+  });
+
+export type NotificationsConfig = z.infer<typeof notificationsConfig>;

@@ -1,0 +1,50 @@
+import type { Principal } from '@jab/auth';
+import { accessReason } from '@jab/contracts';
+import { BadRequest } from '@jab/http';
+import type { Request } from 'express';
+import type { PoolClient } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { insertAccess } from './audit.repo.js';
+
+export const ACCESS_REASON_HEADER = 'x-access-reason';
+
+export interface AccessRecord {
+  /** The verified caller; citizens acting on their own household are not audited. */
+  actor: Principal;
+  registrantId: string;
+  /** What was done, e.g. `read`, `check-in`, `dose.record` (lower case, dots and dashes). */
+  action: string;
+  /** Why, as the staff member stated it (see `accessReasonOf`). */
+  reason: string;
+}
+
+/**
+ * Records a staff read or change of a person's data. Call it on the client of the
+ * transaction that reads or writes, before answering: a failed audit write fails the
+ * access, so nothing is ever seen without a trace.
+ */
+export async function recordAccess(client: Pick<PoolClient, 'query'>, record: AccessRecord): Promise<void> {
+  const { actor } = record;
+  if (actor.role === 'citizen') return;
+  await insertAccess(client, {
+    id: uuidv7(),
+    registrantId: record.registrantId,
+    actorId: actor.sub,
+    actorRole: actor.role,
+    actorCenterId: actor.centerId ?? null,
+    actorRegion: actor.region ?? null,
+    action: record.action,
+    reason: record.reason,
+  });
+}
+
+/** The reason staff give for opening a record: header `X-Access-Reason`, else query `reason`; 400 without one. */
+export function accessReasonOf(req: Request): string {
+  const header = req.get(ACCESS_REASON_HEADER);
+  const query = typeof req.query['reason'] === 'string' ? req.query['reason'] : undefined;
+  const result = accessReason.safeParse(header ?? query ?? '');
+  if (result.success) return result.data;
+  throw new BadRequest('Staff must say why they open a person’s record.', {
+    errors: [{ path: header === undefined && query !== undefined ? 'query.reason' : 'headers.x-access-reason', message: result.error.issues[0].message }],
+  });
+}

@@ -1,0 +1,27 @@
+import { createVerifier, type Signer } from '@jab/auth';
+import { ISSUER, type ApiParts, type ServiceContext } from '@jab/runtime';
+import type { Pool } from 'pg';
+import { catalogueRouter, catalogueRoutes } from '../catalogue/catalogue.routes.js';
+import { createBookingCaches } from '../centers/availability.cache.js';
+import { centersRouter, centersRoutes } from '../centers/centers.routes.js';
+import type { RegistrationConfig } from '../config.js';
+import { dosesRouter, dosesRoutes } from '../doses/doses.routes.js';
+import { bookingRouter, bookingRoutes } from './booking.routes.js';
+
+/**
+ * Catalogue, centers, booking and at-the-center routes, sharing one cache and one
+ * verifier. Registration checks its own tokens against its signer's public keys,
+ * without an HTTP round trip to its own JWKS.
+ */
+export function bookingParts(
+  ctx: ServiceContext<RegistrationConfig>,
+  deps: { pool: Pool; signer: Signer; audience: string },
+): ApiParts {
+  const verifier = createVerifier({ jwks: deps.signer.jwks(), issuer: ISSUER, audience: deps.audience });
+  const caches = createBookingCaches({ redis: ctx.redis, prefix: ctx.config.REDIS_PREFIX, registry: ctx.registry, logger: ctx.logger });
+  const shared = { pool: deps.pool, verifier, caches };
+  return {
+    routers: [catalogueRouter(shared), centersRouter(shared), bookingRouter(shared), dosesRouter(shared)],
+    routes: [...catalogueRoutes, ...centersRoutes, ...bookingRoutes, ...dosesRoutes],
+  };
+}

@@ -1,0 +1,238 @@
+import type { AppointmentView, Contact, Language, Sex } from '@jab/contracts';
+import { isoDay, isoInstant, type Db } from '../catalogue/sql.js';
+
+/** A person as booking needs them: age, household, and how to reach them. */
+export interface RegistrantFacts {
+  id: string;
+  accountId: string;
+  birthDate: string;
+  sex: Sex;
+  region: string;
+  preferredLanguage: Language;
+  contact: Contact;
+}
+
+export async function findRegistrant(db: Db, id: string): Promise<RegistrantFacts | null> {
+  const { rows } = await db.query<RegistrantFacts>(
+    `SELECT r.id, r.account_id AS "accountId", ${isoDay('r.birth_date')} AS "birthDate", r.sex, r.region,
+            r.preferred_language AS "preferredLanguage",
+            json_build_object('channel', a.contact_channel, 'address', a.contact_address) AS contact
+       FROM registration.registrants r JOIN registration.accounts a ON a.id = r.account_id
+      WHERE r.id = $1`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+/** A slot with its center and vaccine: where and when, and the rules that apply. */
+export interface SlotPlace {
+  slotId: string;
+  centerId: string;
+  centerName: Record<string, string>;
+  centerAddress: string;
+  centerTimeZone: string;
+  region: string;
+  localDate: string;
+  startsAt: string;
+  endsAt: string;
+  vaccineId: string;
+  vaccineName: string;
+  seriesDoses: number;
+  minAgeYears: number;
+  maxAgeYears: number | null;
+  /** Whether the center still lists the slot's vaccine. */
+  offered: boolean;
+}
+
+export async function findSlotPlace(db: Db, slotId: string): Promise<SlotPlace | null> {
+  const { rows } = await db.query<SlotPlace>(
+    `SELECT s.id AS "slotId", c.id AS "centerId", c.names AS "centerName", c.address AS "centerAddress",
+            c.time_zone AS "centerTimeZone", c.region, ${isoDay('s.local_date')} AS "localDate",
+            ${isoInstant('s.starts_at')} AS "startsAt", ${isoInstant('s.ends_at')} AS "endsAt",
+            v.id AS "vaccineId", v.name AS "vaccineName", v.series_doses AS "seriesDoses",
+            v.min_age_years AS "minAgeYears", v.max_age_years AS "maxAgeYears",
+            EXISTS (SELECT 1 FROM registration.center_vaccines cv WHERE cv.center_id = c.id AND cv.vaccine_id = v.id) AS offered
+       FROM registration.slots s
+       JOIN registration.centers c ON c.id = s.center_id
+       JOIN registration.vaccines v ON v.id = s.vaccine_id
+      WHERE s.id = $1`,
+    [slotId],
+  );
+  return rows[0] ?? null;
+}
+
+export type Seat = 'dose1' | 'later' | 'walk-in';
+
+// Fixed column pairs, never built from input.
+const SEAT_COLUMNS: Record<Seat, { booked: string; capacity: string }> = {
+  dose1: { booked: 'booked_dose1', capacity: 'capacity_dose1' },
+  later: { booked: 'booked_later', capacity: 'capacity_later' },
+  'walk-in': { booked: 'booked_walk_in', capacity: 'walk_in_quota' },
+};
+
+/**
+ * Takes one seat of the slot in a single conditional UPDATE: the row lock serializes
+ * concurrent bookers and the WHERE re-checks capacity under it, so a slot can never
+ * be overbooked (never read-then-write). False when the slot is full.
+ */
+export async function takeSeat(db: Db, slotId: string, seat: Seat): Promise<boolean> {
+  const { booked, capacity } = SEAT_COLUMNS[seat];
+  const result = await db.query(
+    `UPDATE registration.slots SET ${booked} = ${booked} + 1, updated_at = now()
+      WHERE id = $1 AND ${booked} < ${capacity} RETURNING id`,
+    [slotId],
+  );
+  return result.rowCount === 1;
+}
+
+export async function releaseSeat(db: Db, slotId: string, seat: Seat): Promise<void> {
+  const { booked } = SEAT_COLUMNS[seat];
+  const result = await db.query(
+    `UPDATE registration.slots SET ${booked} = ${booked} - 1, updated_at = now() WHERE id = $1 AND ${booked} > 0`,
+    [slotId],
+  );
+  if (result.rowCount !== 1) throw new Error('released a seat the slot does not hold');
+}
+
+/** Locks slots in id order, so two transactions moving seats between the same slots cannot deadlock. */
+export async function lockSlots(db: Db, slotIds: string[]): Promise<void> {
+  await db.query(`SELECT id FROM registration.slots WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [slotIds]);
+}
+
+export interface NewAppointment {
+  id: string;
+  code: string;
+  registrantId: string;
+  slotId: string;
+  centerId: string;
+  vaccineId: string;
+  doseNumber: number;
+  seat: Seat;
+  walkIn: boolean;
+  status: 'booked' | 'checked_in';
+  bookedBy: string;
+  at: Date;
+}
+
+/**
+ * Inserts the appointment; false when its code is taken (the caller draws another).
+ * A second active booking for the same person and dose raises the partial unique
+ * index's violation, which the caller maps to 409.
+ */
+export async function insertAppointment(db: Db, a: NewAppointment): Promise<boolean> {
+  const checkedIn = a.status === 'checked_in';
+  const result = await db.query(
+    `INSERT INTO registration.appointments (id, code, registrant_id, slot_id, center_id, vaccine_id, dose_number, seat, walk_in,
+       status, booked_by, booked_at, checked_in_at, checked_in_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+     ON CONFLICT (code) DO NOTHING`,
+    [a.id, a.code, a.registrantId, a.slotId, a.centerId, a.vaccineId, a.doseNumber, a.seat, a.walkIn, a.status, a.bookedBy, a.at,
+      checkedIn ? a.at : null, checkedIn ? a.bookedBy : null],
+  );
+  return result.rowCount === 1;
+}
+
+export interface AppointmentRow extends AppointmentView {
+  seat: Seat;
+  accountId: string;
+  region: string;
+}
+
+const APPOINTMENT_SELECT = `SELECT ap.id, ap.code, ap.registrant_id AS "registrantId", ap.center_id AS "centerId",
+    ap.vaccine_id AS "vaccineId", ap.slot_id AS "slotId", ${isoInstant('s.starts_at')} AS "startsAt",
+    ${isoInstant('s.ends_at')} AS "endsAt", ap.dose_number AS "doseNumber", ap.walk_in AS "walkIn", ap.status,
+    ${isoInstant('ap.booked_at')} AS "bookedAt", ap.seat, r.account_id AS "accountId", c.region
+  FROM registration.appointments ap
+  JOIN registration.slots s ON s.id = ap.slot_id
+  JOIN registration.registrants r ON r.id = ap.registrant_id
+  JOIN registration.centers c ON c.id = ap.center_id`;
+
+export async function findAppointment(db: Db, id: string, lock = false): Promise<AppointmentRow | null> {
+  const { rows } = await db.query<AppointmentRow>(`${APPOINTMENT_SELECT} WHERE ap.id = $1 ${lock ? 'FOR UPDATE OF ap' : ''}`, [id]);
+  return rows[0] ?? null;
+}
+
+export async function findAppointmentByCode(db: Db, code: string, lock = false): Promise<AppointmentRow | null> {
+  const { rows } = await db.query<AppointmentRow>(`${APPOINTMENT_SELECT} WHERE ap.code = $1 ${lock ? 'FOR UPDATE OF ap' : ''}`, [code]);
+  return rows[0] ?? null;
+}
+
+export async function listAppointmentsOfAccount(db: Db, accountId: string): Promise<AppointmentRow[]> {
+  const { rows } = await db.query<AppointmentRow>(`${APPOINTMENT_SELECT} WHERE r.account_id = $1 ORDER BY s.starts_at, ap.id`, [
+    accountId,
+  ]);
+  return rows;
+}
+
+export async function markCancelled(db: Db, id: string, reason: string, at: Date): Promise<void> {
+  await db.query(
+    `UPDATE registration.appointments SET status = 'cancelled', cancelled_at = $2, cancel_reason = $3, updated_at = now() WHERE id = $1`,
+    [id, at, reason],
+  );
+}
+
+export async function markCheckedIn(db: Db, id: string, staffId: string, at: Date): Promise<void> {
+  await db.query(
+    `UPDATE registration.appointments SET status = 'checked_in', checked_in_at = $2, checked_in_by = $3, updated_at = now() WHERE id = $1`,
+    [id, at, staffId],
+  );
+}
+
+export async function markCompleted(db: Db, id: string, at: Date): Promise<void> {
+  await db.query(`UPDATE registration.appointments SET status = 'completed', completed_at = $2, updated_at = now() WHERE id = $1`, [
+    id,
+    at,
+  ]);
+}
+
+export async function moveToSlot(db: Db, id: string, slot: SlotPlace): Promise<void> {
+  await db.query(
+    `UPDATE registration.appointments SET slot_id = $2, center_id = $3, vaccine_id = $4, updated_at = now() WHERE id = $1`,
+    [id, slot.slotId, slot.centerId, slot.vaccineId],
+  );
+}
+
+/** The person's recorded dose `doseNumber` of a vaccine, if any. */
+export async function findSeriesDose(
+  db: Db,
+  registrantId: string,
+  vaccineId: string,
+  doseNumber: number,
+): Promise<{ id: string; nextDoseEarliest: string | null } | null> {
+  const { rows } = await db.query<{ id: string; nextDoseEarliest: string | null }>(
+    `SELECT id, ${isoDay('next_dose_earliest')} AS "nextDoseEarliest" FROM registration.doses
+      WHERE registrant_id = $1 AND vaccine_id = $2 AND dose_number = $3`,
+    [registrantId, vaccineId, doseNumber],
+  );
+  return rows[0] ?? null;
+}
+
+// ---- idempotency ----
+
+/** Serializes requests carrying the same key for the same caller until the transaction ends. */
+export async function lockIdempotencyKey(db: Db, principalId: string, key: string): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`idem:${principalId}:${key}`]);
+}
+
+export async function findIdempotentResponse(
+  db: Db,
+  principalId: string,
+  key: string,
+): Promise<{ requestHash: string; statusCode: number; response: unknown } | null> {
+  const { rows } = await db.query<{ requestHash: string; statusCode: number; response: unknown }>(
+    `SELECT request_hash AS "requestHash", status_code AS "statusCode", response FROM registration.idempotency_keys
+      WHERE principal_id = $1 AND key = $2`,
+    [principalId, key],
+  );
+  return rows[0] ?? null;
+}
+
+export async function saveIdempotentResponse(
+  db: Db,
+  r: { principalId: string; key: string; requestHash: string; statusCode: number; response: unknown },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO registration.idempotency_keys (principal_id, key, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5)`,
+    [r.principalId, r.key, r.requestHash, r.statusCode, JSON.stringify(r.response)],
+  );
+}

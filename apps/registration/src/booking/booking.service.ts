@@ -1,0 +1,402 @@
+import type { Principal } from '@jab/auth';
+import {
+  ageBand,
+  APPOINTMENT_CODE_ALPHABET,
+  type AppointmentBookedEvent,
+  type AppointmentCancelledEvent,
+  type AppointmentCheckedInEvent,
+  type AppointmentPlace,
+  type AppointmentRescheduledEvent,
+  type AppointmentView,
+  type BookAppointmentRequest,
+} from '@jab/contracts';
+import { appendEvent, withTransaction } from '@jab/db';
+import { Conflict, Forbidden, NotFound, Unprocessable } from '@jab/http';
+import { createHash, randomInt } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { activeCampaignBands } from '../catalogue/catalogue.repo.js';
+import { uniqueViolation } from '../catalogue/sql.js';
+import type { BookingCaches } from '../centers/availability.cache.js';
+import { recordAccess } from '../audit/audit.js';
+import { assertWorksAtCenter } from '../centers/center-access.js';
+import {
+  findAppointment,
+  findAppointmentByCode,
+  findIdempotentResponse,
+  findRegistrant,
+  findSeriesDose,
+  findSlotPlace,
+  insertAppointment,
+  listAppointmentsOfAccount,
+  lockIdempotencyKey,
+  lockSlots,
+  markCancelled,
+  markCheckedIn,
+  moveToSlot,
+  releaseSeat,
+  saveIdempotentResponse,
+  takeSeat,
+  type AppointmentRow,
+  type RegistrantFacts,
+  type Seat,
+  type SlotPlace,
+} from './booking.repo.js';
+import { eligibilityErrors } from './eligibility.js';
+
+export const SCHEMA = 'registration';
+/** Why staff touch a person's record in these flows: the flow itself. */
+export const CENTER_WORK_REASON = 'vaccination service at the center';
+const audit = (db: Pick<Pool, 'query'>, actor: Principal, registrantId: string, action: string) =>
+  recordAccess(db, { actor, registrantId, action, reason: CENTER_WORK_REASON });
+
+export interface BookingDeps {
+  pool: Pool;
+  caches: BookingCaches;
+}
+
+export interface Booked {
+  appointment: AppointmentView;
+  /** True when an earlier request with the same Idempotency-Key is replayed. */
+  replayed: boolean;
+}
+
+export function appointmentCode(): string {
+  let code = '';
+  for (let i = 0; i < 8; i++) code += APPOINTMENT_CODE_ALPHABET[randomInt(APPOINTMENT_CODE_ALPHABET.length)];
+  return code;
+}
+
+export function toView(row: AppointmentRow): AppointmentView {
+  return {
+    id: row.id,
+    code: row.code,
+    registrantId: row.registrantId,
+    centerId: row.centerId,
+    vaccineId: row.vaccineId,
+    slotId: row.slotId,
+    startsAt: row.startsAt,
+    endsAt: row.endsAt,
+    doseNumber: row.doseNumber,
+    walkIn: row.walkIn,
+    status: row.status,
+    bookedAt: row.bookedAt,
+  };
+}
+
+const placeOf = (s: SlotPlace): AppointmentPlace => ({
+  centerId: s.centerId,
+  centerName: s.centerName,
+  centerAddress: s.centerAddress,
+  centerTimeZone: s.centerTimeZone,
+  region: s.region,
+  slotId: s.slotId,
+  startsAt: s.startsAt,
+  endsAt: s.endsAt,
+});
+
+const recipientOf = (r: RegistrantFacts) => ({
+  accountId: r.accountId,
+  preferredLanguage: r.preferredLanguage,
+  contact: r.contact,
+});
+
+/** A citizen reaches only the people of their own household; anyone else's look like they do not exist. */
+async function ownRegistrant(db: PoolClient, p: Principal, registrantId: string): Promise<RegistrantFacts> {
+  const registrant = await findRegistrant(db, registrantId);
+  if (!registrant || (p.role === 'citizen' && registrant.accountId !== p.sub))
+    throw new NotFound('No such person in your household.', { errors: [{ path: 'body.registrantId', message: 'is not a person you manage' }] });
+  return registrant;
+}
+
+async function slotOrNotFound(db: PoolClient, slotId: string): Promise<SlotPlace> {
+  const slot = await findSlotPlace(db, slotId);
+  if (!slot) throw new NotFound('No such slot.', { errors: [{ path: 'body.slotId', message: 'is not a known slot' }] });
+  return slot;
+}
+
+async function assertEligible(db: PoolClient, registrant: RegistrantFacts, slot: SlotPlace, doseNumber: number, now: Date) {
+  const [campaignBands, given, previousDose] = [
+    await activeCampaignBands(db, slot.vaccineId, slot.region, slot.localDate),
+    await findSeriesDose(db, registrant.id, slot.vaccineId, doseNumber),
+    doseNumber > 1 ? await findSeriesDose(db, registrant.id, slot.vaccineId, doseNumber - 1) : null,
+  ];
+  const errors = eligibilityErrors({ registrant, slot, doseNumber, campaignBands, alreadyGiven: given !== null, previousDose, now });
+  if (errors.length > 0) throw new Unprocessable('This person cannot take this slot for this dose.', { errors });
+}
+
+const seatFor = (doseNumber: number, walkIn: boolean): Seat => (walkIn ? 'walk-in' : doseNumber === 1 ? 'dose1' : 'later');
+
+/**
+ * The heart of booking, inside the caller's transaction: eligibility, one seat taken
+ * by a conditional UPDATE, the appointment (the partial unique index refuses a second
+ * active booking for the same dose) and `appointment.booked`, all or nothing.
+ */
+async function bookInTransaction(
+  db: PoolClient,
+  actor: Principal,
+  input: BookAppointmentRequest,
+  walkIn: boolean,
+  now: Date,
+): Promise<{ row: AppointmentRow; slot: SlotPlace }> {
+  const registrant = await ownRegistrant(db, actor, input.registrantId);
+  const slot = await slotOrNotFound(db, input.slotId);
+  if (walkIn) {
+    assertWorksAtCenter(actor, { id: slot.centerId, region: slot.region });
+    await audit(db, actor, registrant.id, 'walk-in');
+  }
+  await assertEligible(db, registrant, slot, input.doseNumber, now);
+
+  const seat = seatFor(input.doseNumber, walkIn);
+  if (!(await takeSeat(db, slot.slotId, seat)))
+    throw new Conflict(walkIn ? 'The walk-in quota of this slot is used up.' : 'This slot is full.', {
+      errors: [{ path: 'body.slotId', message: 'has no seat left for this dose' }],
+    });
+
+  const id = uuidv7();
+  try {
+    let inserted = false;
+    for (let attempt = 0; !inserted; attempt++) {
+      if (attempt === 5) throw new Error('could not draw a free appointment code');
+      inserted = await insertAppointment(db, {
+        id,
+        code: appointmentCode(),
+        registrantId: registrant.id,
+        slotId: slot.slotId,
+        centerId: slot.centerId,
+        vaccineId: slot.vaccineId,
+        doseNumber: input.doseNumber,
+        seat,
+        walkIn,
+        status: walkIn ? 'checked_in' : 'booked',
+        bookedBy: actor.sub,
+        at: now,
+      });
+    }
+  } catch (error) {
+    if (uniqueViolation(error) === 'appointments_active_dose_unique')
+      throw new Conflict('This person already has an active booking for this dose.', {
+        errors: [{ path: 'body.doseNumber', message: 'is already booked for this person' }],
+      });
+    throw error;
+  }
+  const row = (await findAppointment(db, id)) as AppointmentRow;
+  const booked: AppointmentBookedEvent = {
+    id: uuidv7(),
+    type: 'appointment.booked',
+    v: 1,
+    occurredAt: now.toISOString(),
+    source: 'registration',
+    data: {
+      appointmentId: id,
+      registrantId: registrant.id,
+      ...recipientOf(registrant),
+      ...placeOf(slot),
+      appointmentCode: row.code,
+      doseNumber: input.doseNumber,
+      vaccineId: slot.vaccineId,
+      vaccineName: slot.vaccineName,
+      ageBand: ageBand(registrant.birthDate, now),
+      sex: registrant.sex,
+      walkIn,
+      bookedAt: now.toISOString(),
+    },
+  };
+  await appendEvent(db, SCHEMA, booked);
+  return { row, slot };
+}
+
+/** Canonical hash of what a booking asks for: the same key with another body is refused. */
+export function requestHash(input: BookAppointmentRequest): string {
+  return createHash('sha256').update(JSON.stringify([input.registrantId, input.slotId, input.doseNumber])).digest('hex');
+}
+
+/**
+ * A citizen books a slot for a person of their household. With an Idempotency-Key,
+ * the first successful response is stored in the same transaction and every retry
+ * replays it; the advisory lock makes a concurrent retry wait for the first attempt.
+ */
+export async function bookAppointment(
+  { pool, caches }: BookingDeps,
+  p: Principal,
+  input: BookAppointmentRequest,
+  idempotencyKey?: string,
+  now = new Date(),
+): Promise<Booked> {
+  const result = await withTransaction(pool, async (db) => {
+    const hash = requestHash(input);
+    if (idempotencyKey) {
+      await lockIdempotencyKey(db, p.sub, idempotencyKey);
+      const earlier = await findIdempotentResponse(db, p.sub, idempotencyKey);
+      if (earlier) {
+        if (earlier.requestHash !== hash)
+          throw new Unprocessable('This Idempotency-Key was used for a different request.', {
+            errors: [{ path: 'header.idempotency-key', message: 'was already used with another body' }],
+          });
+        return { appointment: earlier.response as AppointmentView, replayed: true, slot: null };
+      }
+    }
+    const { row, slot } = await bookInTransaction(db, p, input, false, now);
+    const appointment = toView(row);
+    if (idempotencyKey)
+      await saveIdempotentResponse(db, { principalId: p.sub, key: idempotencyKey, requestHash: hash, statusCode: 201, response: appointment });
+    return { appointment, replayed: false, slot };
+  });
+  if (result.slot) await caches.invalidateAvailability({ centerId: result.slot.centerId, date: result.slot.localDate });
+  return { appointment: result.appointment, replayed: result.replayed };
+}
+
+/** Staff register a person who came without a booking, against the slot's walk-in quota; they are checked in at once. */
+export async function registerWalkIn({ pool, caches }: BookingDeps, p: Principal, input: BookAppointmentRequest, now = new Date()) {
+  const { row, slot } = await withTransaction(pool, async (db) => {
+    const booked = await bookInTransaction(db, p, input, true, now);
+    await appendEvent(db, SCHEMA, checkedInEvent(booked.row, p.sub, now));
+    return booked;
+  });
+  await caches.invalidateAvailability({ centerId: slot.centerId, date: slot.localDate });
+  return toView(row);
+}
+
+function checkedInEvent(row: AppointmentRow, staffId: string, now: Date): AppointmentCheckedInEvent {
+  return {
+    id: uuidv7(),
+    type: 'appointment.checked_in',
+    v: 1,
+    occurredAt: now.toISOString(),
+    source: 'registration',
+    data: {
+      appointmentId: row.id,
+      registrantId: row.registrantId,
+      centerId: row.centerId,
+      region: row.region,
+      staffId,
+      checkedInAt: now.toISOString(),
+    },
+  };
+}
+
+/** Citizens act on their household's appointments; staff on those of their center. Others get 404 / 403. */
+function assertMayChange(p: Principal, row: AppointmentRow | null): asserts row is AppointmentRow {
+  if (!row || (p.role === 'citizen' && row.accountId !== p.sub)) throw new NotFound('No such appointment.');
+  if (p.role !== 'citizen') assertWorksAtCenter(p, { id: row.centerId, region: row.region });
+}
+
+export async function getAppointment(pool: Pool, p: Principal, id: string): Promise<AppointmentView> {
+  const row = await findAppointment(pool, id);
+  assertMayChange(p, row);
+  await audit(pool, p, row.registrantId, 'appointment.read');
+  return toView(row);
+}
+
+export async function listHouseholdAppointments(pool: Pool, p: Principal): Promise<AppointmentView[]> {
+  if (p.role !== 'citizen') throw new Forbidden('Only citizens list their household appointments.');
+  return (await listAppointmentsOfAccount(pool, p.sub)).map(toView);
+}
+
+export async function cancelAppointment({ pool, caches }: BookingDeps, p: Principal, id: string, now = new Date()): Promise<AppointmentView> {
+  const { view, slot } = await withTransaction(pool, async (db) => {
+    const row = await findAppointment(db, id, true);
+    assertMayChange(p, row);
+    const cancellable = p.role === 'citizen' ? ['booked'] : ['booked', 'checked_in'];
+    if (!cancellable.includes(row.status)) throw new Conflict(`The appointment is ${row.status.replace('_', ' ')}.`);
+    await audit(db, p, row.registrantId, 'appointment.cancel');
+    const slot = (await findSlotPlace(db, row.slotId)) as SlotPlace;
+    await releaseSeat(db, row.slotId, row.seat);
+    await markCancelled(db, row.id, p.role === 'citizen' ? 'citizen' : 'staff', now);
+    const registrant = (await findRegistrant(db, row.registrantId)) as RegistrantFacts;
+    const event: AppointmentCancelledEvent = {
+      id: uuidv7(),
+      type: 'appointment.cancelled',
+      v: 1,
+      occurredAt: now.toISOString(),
+      source: 'registration',
+      data: {
+        appointmentId: row.id,
+        registrantId: row.registrantId,
+        ...recipientOf(registrant),
+        ...placeOf(slot),
+        doseNumber: row.doseNumber,
+        vaccineId: row.vaccineId,
+        reason: p.role === 'citizen' ? 'citizen' : 'staff',
+        cancelledAt: now.toISOString(),
+      },
+    };
+    await appendEvent(db, SCHEMA, event);
+    return { view: { ...toView(row), status: 'cancelled' as const }, slot };
+  });
+  await caches.invalidateAvailability({ centerId: slot.centerId, date: slot.localDate });
+  return view;
+}
+
+/**
+ * Moves a booking to another slot in one transaction: both slots are locked in id
+ * order, the new seat is taken conditionally and only then the old one released, so
+ * a full target changes nothing and no seat is ever lost or doubled.
+ */
+export async function rescheduleAppointment(
+  { pool, caches }: BookingDeps,
+  p: Principal,
+  id: string,
+  newSlotId: string,
+  now = new Date(),
+): Promise<AppointmentView> {
+  const { view, from, to } = await withTransaction(pool, async (db) => {
+    const row = await findAppointment(db, id, true);
+    assertMayChange(p, row);
+    if (row.status !== 'booked') throw new Conflict(`The appointment is ${row.status.replace('_', ' ')}.`);
+    if (row.slotId === newSlotId)
+      throw new Unprocessable('The appointment is already in this slot.', { errors: [{ path: 'body.slotId', message: 'is the current slot' }] });
+    const to = await slotOrNotFound(db, newSlotId);
+    if (p.role !== 'citizen') assertWorksAtCenter(p, { id: to.centerId, region: to.region });
+    const registrant = (await findRegistrant(db, row.registrantId)) as RegistrantFacts;
+    await assertEligible(db, registrant, to, row.doseNumber, now);
+
+    await audit(db, p, row.registrantId, 'appointment.reschedule');
+    await lockSlots(db, [row.slotId, to.slotId]);
+    if (!(await takeSeat(db, to.slotId, row.seat)))
+      throw new Conflict('The new slot is full.', { errors: [{ path: 'body.slotId', message: 'has no seat left for this dose' }] });
+    await releaseSeat(db, row.slotId, row.seat);
+    await moveToSlot(db, row.id, to);
+    const from = (await findSlotPlace(db, row.slotId)) as SlotPlace;
+
+    const event: AppointmentRescheduledEvent = {
+      id: uuidv7(),
+      type: 'appointment.rescheduled',
+      v: 1,
+      occurredAt: now.toISOString(),
+      source: 'registration',
+      data: {
+        appointmentId: row.id,
+        registrantId: row.registrantId,
+        ...recipientOf(registrant),
+        appointmentCode: row.code,
+        doseNumber: row.doseNumber,
+        vaccineId: to.vaccineId,
+        from: placeOf(from),
+        to: placeOf(to),
+        rescheduledAt: now.toISOString(),
+      },
+    };
+    await appendEvent(db, SCHEMA, event);
+    return { view: toView((await findAppointment(db, row.id)) as AppointmentRow), from, to };
+  });
+  await caches.invalidateAvailability(
+    { centerId: from.centerId, date: from.localDate },
+    { centerId: to.centerId, date: to.localDate },
+  );
+  return view;
+}
+
+/** Staff of the appointment's center check the person in by the code they show. */
+export async function checkIn(pool: Pool, p: Principal, code: string, now = new Date()): Promise<AppointmentView> {
+  return withTransaction(pool, async (db) => {
+    const row = await findAppointmentByCode(db, code, true);
+    if (!row) throw new NotFound('No appointment has this code.', { errors: [{ path: 'body.appointmentCode', message: 'is unknown' }] });
+    assertWorksAtCenter(p, { id: row.centerId, region: row.region });
+    if (row.status !== 'booked') throw new Conflict(`The appointment is ${row.status.replace('_', ' ')}.`);
+    await audit(db, p, row.registrantId, 'check-in');
+    await markCheckedIn(db, row.id, p.sub, now);
+    await appendEvent(db, SCHEMA, checkedInEvent(row, p.sub, now));
+    return { ...toView(row), status: 'checked_in' as const };
+  });
+}

@@ -1,0 +1,93 @@
+import { authenticate, principalOf, requireRole, type Verifier } from '@jab/auth';
+import {
+  availabilityQuery,
+  availabilityView,
+  centerList,
+  centerListQuery,
+  centerParams,
+  centerView,
+  createCenterRequest,
+  createSessionRequest,
+  sessionView,
+} from '@jab/contracts';
+import { parsed, validate, type ApiRoute } from '@jab/http';
+import { Router } from 'express';
+import { availability, createCenter, createSession, findCenters, getCenter, type CentersDeps } from './centers.service.js';
+
+export function centersRouter(deps: CentersDeps & { verifier: Verifier }): Router {
+  const router = Router();
+  const auth = authenticate(deps.verifier);
+
+  const list = { query: centerListQuery };
+  router.get('/centers', validate(list), async (req, res) => {
+    res.json({ items: await findCenters(deps, parsed(req, list).query) });
+  });
+  const create = { body: createCenterRequest };
+  router.post('/centers', auth, requireRole('national-admin', 'center-admin'), validate(create), async (req, res) => {
+    const center = await createCenter(deps, principalOf(req), parsed(req, create).body);
+    res.status(201).location(`centers/${center.id}`).json(center);
+  });
+  const one = { params: centerParams };
+  router.get('/centers/:centerId', validate(one), async (req, res) => {
+    res.json(await getCenter(deps.pool, parsed(req, one).params.centerId));
+  });
+  const day = { params: centerParams, query: availabilityQuery };
+  router.get('/centers/:centerId/availability', validate(day), async (req, res) => {
+    const { params, query } = parsed(req, day);
+    res.json(await availability(deps, params.centerId, query.date));
+  });
+  const session = { params: centerParams, body: createSessionRequest };
+  router.post('/centers/:centerId/sessions', auth, requireRole('national-admin', 'center-admin'), validate(session), async (req, res) => {
+    const { params, body } = parsed(req, session);
+    res.status(201).json(await createSession(deps, principalOf(req), params.centerId, body));
+  });
+  return router;
+}
+
+export const centersRoutes: ApiRoute[] = [
+  {
+    method: 'get',
+    path: '/centers',
+    summary: 'Find vaccination centers (public)',
+    tags: ['centers'],
+    request: { query: centerListQuery },
+    responses: { 200: { description: 'Centers', schema: centerList } },
+  },
+  {
+    method: 'post',
+    path: '/centers',
+    summary: 'Create a center (national admin, or a center admin of that region)',
+    tags: ['centers'],
+    request: { body: createCenterRequest },
+    responses: { 201: { description: 'Created', schema: centerView }, 403: { description: 'Outside your region' } },
+  },
+  {
+    method: 'get',
+    path: '/centers/:centerId',
+    summary: 'One center (public)',
+    tags: ['centers'],
+    request: { params: centerParams },
+    responses: { 200: { description: 'The center', schema: centerView }, 404: { description: 'No such center' } },
+  },
+  {
+    method: 'get',
+    path: '/centers/:centerId/availability',
+    summary: "Slots of one day of a center with the seats left (public, cached 30 s, invalidated on every change)",
+    tags: ['centers'],
+    request: { params: centerParams, query: availabilityQuery },
+    responses: { 200: { description: 'Availability', schema: availabilityView }, 404: { description: 'No such center' } },
+  },
+  {
+    method: 'post',
+    path: '/centers/:centerId/sessions',
+    summary: "Open a session: slots cut in the center's time zone (center admin of the center or region, national admin)",
+    tags: ['centers'],
+    request: { params: centerParams, body: createSessionRequest },
+    responses: {
+      201: { description: 'Created with its slots', schema: sessionView },
+      403: { description: 'Not your center' },
+      404: { description: 'No such center' },
+      409: { description: 'A session already starts then' },
+    },
+  },
+];

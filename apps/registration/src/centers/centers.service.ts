@@ -1,0 +1,99 @@
+import type { Principal } from '@jab/auth';
+import type { AvailabilityView, CenterView, CreateCenterRequest, CreateSessionRequest, SessionView } from '@jab/contracts';
+import { withTransaction } from '@jab/db';
+import { BadRequest, Conflict, Forbidden, NotFound } from '@jab/http';
+import type { Pool } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { assertVaccinesExist } from '../catalogue/catalogue.service.js';
+import { AVAILABILITY_TTL_SECONDS, CENTERS_TTL_SECONDS, availabilityKey, centersKey, type BookingCaches } from './availability.cache.js';
+import { assertManagesCenter } from './center-access.js';
+import { findCenter, insertCenter, insertSession, insertSlots, listCenters, slotsOfDay, type NewSession } from './centers.repo.js';
+import { generateSlots, localToday } from './slots.js';
+
+export interface CentersDeps {
+  pool: Pool;
+  caches: BookingCaches;
+}
+
+/** National admins create centers anywhere; a region-scoped center admin only in their region. */
+export async function createCenter({ pool, caches }: CentersDeps, p: Principal, input: CreateCenterRequest): Promise<CenterView> {
+  const allowed = p.role === 'national-admin' || (p.role === 'center-admin' && !p.centerId && p.region === input.region);
+  if (!allowed) throw new Forbidden('You may not create a center in this region.');
+  await assertVaccinesExist(pool, input.vaccineIds);
+  const center: CenterView = {
+    id: uuidv7(),
+    names: Object.fromEntries(Object.entries(input.names).filter(([, v]) => v !== undefined)) as Record<string, string>,
+    address: input.address,
+    region: input.region,
+    latitude: input.latitude,
+    longitude: input.longitude,
+    languages: [...new Set(input.languages)],
+    vaccineIds: [...new Set(input.vaccineIds)].sort(),
+    timeZone: input.timeZone,
+    openingHours: input.openingHours,
+  };
+  await withTransaction(pool, (db) => insertCenter(db, center));
+  await caches.invalidateCenters(center.region);
+  return center;
+}
+
+export async function findCenters(
+  { pool, caches }: CentersDeps,
+  filter: { region?: string; vaccine?: string; language?: string },
+): Promise<CenterView[]> {
+  // One cached list per region; the finer filters are cheap on it.
+  const centers = await caches.centers.getOrLoad(centersKey(filter.region), CENTERS_TTL_SECONDS, () => listCenters(pool, filter.region));
+  return centers.filter(
+    (c) =>
+      (!filter.vaccine || c.vaccineIds.includes(filter.vaccine)) &&
+      (!filter.language || c.languages.includes(filter.language as CenterView['languages'][number])),
+  );
+}
+
+export async function getCenter(pool: Pool, id: string): Promise<CenterView> {
+  const center = await findCenter(pool, id);
+  if (!center) throw new NotFound('No such center.');
+  return center;
+}
+
+/** Slots of one center-day with the seats left, read through the cache. */
+export async function availability({ pool, caches }: CentersDeps, centerId: string, date: string): Promise<AvailabilityView> {
+  const view = await caches.availability.getOrLoad(availabilityKey({ centerId, date }), AVAILABILITY_TTL_SECONDS, async () => {
+    const center = await findCenter(pool, centerId);
+    if (!center) return null;
+    return { centerId, date, timeZone: center.timeZone, slots: await slotsOfDay(pool, centerId, date) };
+  });
+  if (!view) throw new NotFound('No such center.');
+  return view;
+}
+
+/**
+ * A center admin opens a session: its slots are cut in the center's time zone and
+ * stored with UTC instants, in one transaction with the session.
+ */
+export async function createSession(
+  { pool, caches }: CentersDeps,
+  p: Principal,
+  centerId: string,
+  input: CreateSessionRequest,
+  now = new Date(),
+): Promise<SessionView> {
+  const center = await getCenter(pool, centerId);
+  assertManagesCenter(p, center);
+  const errors = [];
+  if (!center.vaccineIds.includes(input.vaccineId)) errors.push({ path: 'body.vaccineId', message: 'is not offered by this center' });
+  if (input.date < localToday(center.timeZone, now)) errors.push({ path: 'body.date', message: 'must not be in the past' });
+  if (errors.length > 0) throw new BadRequest('The session cannot be created.', { errors });
+
+  const times = generateSlots({ ...input, timeZone: center.timeZone });
+  const session: NewSession = { id: uuidv7(), centerId, ...input, createdBy: p.sub };
+  await withTransaction(pool, async (db) => {
+    if (!(await insertSession(db, session)))
+      throw new Conflict('This center already has a session for this vaccine starting then.', {
+        errors: [{ path: 'body.startTime', message: 'a session already starts at this time' }],
+      });
+    await insertSlots(db, session, times.map(() => uuidv7()), times);
+  });
+  await caches.invalidateAvailability({ centerId, date: input.date });
+  return { id: session.id, centerId, ...input, slotCount: times.length };
+}

@@ -1,0 +1,177 @@
+import type { Principal } from '@jab/auth';
+import {
+  ageBand,
+  type AefiReportedEvent,
+  type AefiView,
+  type DoseAdministeredEvent,
+  type DoseView,
+  type RecordDoseRequest,
+  type ReportAefiRequest,
+} from '@jab/contracts';
+import { appendEvent, withTransaction } from '@jab/db';
+import { BadRequest, Conflict, Forbidden, NotFound, Unprocessable, type FieldError } from '@jab/http';
+import type { Pool } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { recordAccess } from '../audit/audit.js';
+import { findAppointment, findRegistrant, markCompleted } from '../booking/booking.repo.js';
+import { CENTER_WORK_REASON } from '../booking/booking.service.js';
+import { findLotByNumber, findVaccine } from '../catalogue/catalogue.repo.js';
+import { uniqueViolation } from '../catalogue/sql.js';
+import { assertWorksAtCenter } from '../centers/center-access.js';
+import { findCenter } from '../centers/centers.repo.js';
+import { addDays, localDay, localToday } from '../centers/slots.js';
+import { findDose, insertAdverseEvent, insertDose, listDosesOfRegistrant, type DoseRow } from './doses.repo.js';
+
+export const SCHEMA = 'registration';
+
+const toView = ({ accountId: _a, region: _r, administeredOn: _o, ...view }: DoseRow): DoseView => view;
+
+/**
+ * Records a dose given at the caller's center (the appointment's, when there is one):
+ * refuses a lot that is unknown, recalled or expired on the day, computes the next
+ * dose's earliest day from the series interval, completes the appointment and writes
+ * `dose.administered`, all in one transaction.
+ */
+export async function recordDose(pool: Pool, p: Principal, input: RecordDoseRequest): Promise<DoseView> {
+  return withTransaction(pool, async (db) => {
+    const registrant = await findRegistrant(db, input.registrantId);
+    if (!registrant) throw new NotFound('No such person.', { errors: [{ path: 'body.registrantId', message: 'is not a known person' }] });
+
+    const appointment = input.appointmentId ? await findAppointment(db, input.appointmentId, true) : null;
+    if (input.appointmentId && !appointment)
+      throw new NotFound('No such appointment.', { errors: [{ path: 'body.appointmentId', message: 'is not a known appointment' }] });
+    const centerId = appointment?.centerId ?? p.centerId;
+    if (!centerId) throw new Forbidden('Without an appointment, a dose is recorded at the center your account belongs to.');
+    const center = await findCenter(db, centerId);
+    if (!center) throw new Forbidden('Your account names no known center.');
+    assertWorksAtCenter(p, center);
+
+    const mismatch: FieldError[] = [];
+    if (appointment) {
+      if (appointment.registrantId !== registrant.id) mismatch.push({ path: 'body.registrantId', message: 'is not the person of this appointment' });
+      if (appointment.vaccineId !== input.vaccineId) mismatch.push({ path: 'body.vaccineId', message: "differs from the appointment's vaccine" });
+      if (appointment.doseNumber !== input.doseNumber) mismatch.push({ path: 'body.doseNumber', message: "differs from the appointment's dose" });
+    }
+    const vaccine = await findVaccine(db, input.vaccineId);
+    if (!vaccine) mismatch.push({ path: 'body.vaccineId', message: 'is not a known vaccine' });
+    if (mismatch.length > 0 || !vaccine) throw new BadRequest('The dose does not match the records.', { errors: mismatch });
+    if (appointment && !['booked', 'checked_in'].includes(appointment.status))
+      throw new Conflict(`The appointment is ${appointment.status.replace('_', ' ')}.`);
+
+    const administeredOn = localDay(new Date(input.administeredAt), center.timeZone);
+    const lot = await findLotByNumber(db, vaccine.id, input.lotNumber);
+    const refused: FieldError[] = [];
+    if (!lot) refused.push({ path: 'body.lotNumber', message: `is not a registered lot of ${vaccine.name}` });
+    else if (lot.recalled) refused.push({ path: 'body.lotNumber', message: 'was recalled; do not administer it' });
+    else if (lot.expiresOn < administeredOn) refused.push({ path: 'body.lotNumber', message: `expired on ${lot.expiresOn}` });
+    if (input.doseNumber > vaccine.seriesDoses)
+      refused.push({ path: 'body.doseNumber', message: `the ${vaccine.name} series has ${vaccine.seriesDoses} dose(s)` });
+    if (refused.length > 0 || !lot) throw new Unprocessable('This dose cannot be recorded.', { errors: refused });
+
+    const seriesComplete = input.doseNumber >= vaccine.seriesDoses;
+    const nextDoseEarliest = seriesComplete ? null : addDays(administeredOn, vaccine.minIntervalDays);
+    const id = uuidv7();
+    try {
+      await insertDose(db, {
+        id,
+        registrantId: registrant.id,
+        appointmentId: appointment?.id ?? null,
+        centerId: center.id,
+        vaccineId: vaccine.id,
+        lotId: lot.id,
+        doseNumber: input.doseNumber,
+        site: input.site,
+        administeredAt: input.administeredAt,
+        administeredOn,
+        administeredBy: p.sub,
+        nextDoseEarliest,
+      });
+    } catch (error) {
+      const constraint = uniqueViolation(error);
+      if (constraint === 'doses_series_unique' || constraint === 'doses_appointment_unique')
+        throw new Conflict('This dose is already recorded.', { errors: [{ path: 'body.doseNumber', message: 'is already recorded for this person' }] });
+      throw error;
+    }
+    const now = new Date();
+    if (appointment) await markCompleted(db, appointment.id, now);
+    await recordAccess(db, { actor: p, registrantId: registrant.id, action: 'dose.record', reason: CENTER_WORK_REASON });
+
+    const event: DoseAdministeredEvent = {
+      id: uuidv7(),
+      type: 'dose.administered',
+      v: 1,
+      occurredAt: now.toISOString(),
+      source: 'registration',
+      data: {
+        doseId: id,
+        registrantId: registrant.id,
+        accountId: registrant.accountId,
+        preferredLanguage: registrant.preferredLanguage,
+        contact: registrant.contact,
+        appointmentId: appointment?.id ?? null,
+        centerId: center.id,
+        region: center.region,
+        vaccineId: vaccine.id,
+        vaccineName: vaccine.name,
+        lotNumber: lot.lotNumber,
+        doseNumber: input.doseNumber,
+        seriesDoses: vaccine.seriesDoses,
+        seriesComplete,
+        administeredAt: new Date(input.administeredAt).toISOString(),
+        ageBand: ageBand(registrant.birthDate, new Date(input.administeredAt)),
+        sex: registrant.sex,
+        nextDoseEarliest,
+      },
+    };
+    await appendEvent(db, SCHEMA, event);
+    return toView((await findDose(db, id)) as DoseRow);
+  });
+}
+
+/** A citizen reads the doses of a person of their household. */
+export async function listDoses(pool: Pool, p: Principal, registrantId: string): Promise<DoseView[]> {
+  const registrant = await findRegistrant(pool, registrantId);
+  if (!registrant || registrant.accountId !== p.sub) throw new NotFound('No such person in your household.');
+  return (await listDosesOfRegistrant(pool, registrantId)).map(toView);
+}
+
+/** An adverse event after a dose, reported by the person's household or by staff of the center that gave it. */
+export async function reportAefi(pool: Pool, p: Principal, doseId: string, input: ReportAefiRequest): Promise<AefiView> {
+  return withTransaction(pool, async (db) => {
+    const dose = await findDose(db, doseId);
+    if (!dose || (p.role === 'citizen' && dose.accountId !== p.sub)) throw new NotFound('No such dose.');
+    if (p.role !== 'citizen') assertWorksAtCenter(p, { id: dose.centerId, region: dose.region });
+    const center = await findCenter(db, dose.centerId);
+    const errors: FieldError[] = [];
+    if (input.onsetDate < dose.administeredOn) errors.push({ path: 'body.onsetDate', message: 'must not be before the dose' });
+    if (center && input.onsetDate > localToday(center.timeZone)) errors.push({ path: 'body.onsetDate', message: 'must not be in the future' });
+    if (errors.length > 0) throw new BadRequest('The report is invalid.', { errors });
+
+    const now = new Date();
+    const id = uuidv7();
+    const reportedBy = p.role === 'citizen' ? 'citizen' : 'staff';
+    await recordAccess(db, { actor: p, registrantId: dose.registrantId, action: 'aefi.report', reason: CENTER_WORK_REASON });
+    await insertAdverseEvent(db, { id, doseId, ...input, reportedBy, reporterId: p.sub, at: now });
+    const event: AefiReportedEvent = {
+      id: uuidv7(),
+      type: 'aefi.reported',
+      v: 1,
+      occurredAt: now.toISOString(),
+      source: 'registration',
+      data: {
+        aefiId: id,
+        doseId,
+        registrantId: dose.registrantId,
+        vaccineId: dose.vaccineId,
+        lotNumber: dose.lotNumber,
+        region: dose.region,
+        severity: input.severity,
+        onsetDate: input.onsetDate,
+        reportedBy,
+        reportedAt: now.toISOString(),
+      },
+    };
+    await appendEvent(db, SCHEMA, event);
+    return { id, doseId, severity: input.severity, onsetDate: input.onsetDate, reportedBy, reportedAt: now.toISOString() };
+  });
+}

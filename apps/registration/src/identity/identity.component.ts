@@ -1,0 +1,57 @@
+import { authenticate, createVerifier, type Signer } from '@jab/auth';
+import { parsed } from '@jab/http';
+import { ISSUER, type ApiParts, type ServiceContext } from '@jab/runtime';
+import { staffSessionRequest, otpRequest } from '@jab/contracts';
+import type { Pool } from 'pg';
+import { auditRouter, auditRoutes } from '../audit/audit.routes.js';
+import type { RegistrationConfig } from '../config.js';
+import { registrantsRouter, registrantsRoutes } from '../registrants/registrants.routes.js';
+import { destinationHash, emailKey } from './credentials.js';
+import { identityRouter, identityRoutes } from './identity.routes.js';
+import { clientIp, redisRateLimit } from './rate-limit.js';
+import { identitySecrets } from './secrets.js';
+import { sessionsRouter, sessionsRoutes } from './sessions.routes.js';
+
+/**
+ * The identity, household and audit components, built together because they share
+ * the secrets (generated once per process when ephemeral) and the token verifier.
+ */
+export function identityComponents(
+  ctx: ServiceContext<RegistrationConfig>,
+  deps: { pool: Pool; signer: Signer; audience: string },
+): ApiParts[] {
+  const { config } = ctx;
+  const secrets = identitySecrets(config, ctx.logger);
+  // Registration verifies its own tokens against its own public key: no HTTP round trip.
+  const verifier = createVerifier({ jwks: deps.signer.jwks(), issuer: ISSUER, audience: deps.audience });
+  const auth = authenticate(verifier);
+  const windowSeconds = config.RATE_LIMIT_WINDOW_SECONDS;
+  const perIp = (name: string) => redisRateLimit(ctx, { name, limit: config.OTP_RATE_PER_IP, windowSeconds, key: clientIp });
+
+  const sessions = sessionsRouter(
+    { ...deps, secrets, otpTtlSeconds: config.OTP_TTL_SECONDS, refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS },
+    {
+      otpPerIp: perIp('otp-ip'),
+      signInPerIp: perIp('session-ip'),
+      otpPerDestination: redisRateLimit(ctx, {
+        name: 'otp-destination',
+        limit: config.OTP_RATE_PER_DESTINATION,
+        windowSeconds,
+        key: (req) => destinationHash(secrets.otpHashKey, parsed(req, { body: otpRequest }).body.contact).toString('base64url'),
+      }),
+    },
+  );
+  const staffSignInLimit = redisRateLimit(ctx, {
+    name: 'staff-signin',
+    limit: config.STAFF_SIGNIN_RATE,
+    windowSeconds,
+    failuresOnly: true,
+    key: (req) => `${emailKey(secrets.otpHashKey, parsed(req, { body: staffSessionRequest }).body.email)}:${clientIp(req)}`,
+  });
+
+  return [
+    { routers: [registrantsRouter({ ...deps, secrets, authenticate: auth })], routes: registrantsRoutes },
+    { routers: [identityRouter(deps, staffSignInLimit), sessions], routes: [...identityRoutes, ...sessionsRoutes] },
+    { routers: [auditRouter({ pool: deps.pool, authenticate: auth })], routes: auditRoutes },
+  ];
+}

@@ -1,0 +1,349 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ReindexSource } from './engine.js';
+import { createOpenSearchEngine } from './opensearch.engine.js';
+
+/** A local HTTP server standing in for OpenSearch: records each request, answers canned responses. */
+interface Recorded {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: string;
+}
+type Responder = (
+  req: Recorded,
+) => { status: number; body: unknown } | undefined;
+
+let server: Server;
+let url: string;
+let recorded: Recorded[] = [];
+let responders: Responder[] = [];
+
+const read = async (req: IncomingMessage) => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+function defaults(req: Recorded): { status: number; body: unknown } {
+  if (req.method === 'HEAD') return { status: 200, body: '' };
+  if (req.path.startsWith('/_alias/'))
+    return {
+      status: 200,
+      body: { [`${req.path.split('/')[2]}-v1`]: { aliases: {} } },
+    };
+  if (req.path.endsWith('/_bulk') || req.path === '/_bulk') {
+    const lines = req.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const items = lines
+      .filter((l) => 'index' in l || 'delete' in l)
+      .map(() => ({ index: { status: 201 } }));
+    return { status: 200, body: { took: 1, errors: false, items } };
+  }
+  if (req.path.endsWith('/_search'))
+    return {
+      status: 200,
+      body: { took: 1, timed_out: false, hits: { hits: [] } },
+    };
+  return { status: 200, body: { acknowledged: true } };
+}
+
+beforeAll(async () => {
+  server = createServer(async (req, res) => {
+    const u = new URL(req.url ?? '/', 'http://stub');
+    const entry = {
+      method: req.method ?? 'GET',
+      path: u.pathname,
+      query: u.searchParams,
+      body: await read(req),
+    };
+    recorded.push(entry);
+    const answer =
+      responders.map((r) => r(entry)).find(Boolean) ?? defaults(entry);
+    res.writeHead(answer.status, { 'content-type': 'application/json' });
+    res.end(
+      typeof answer.body === 'string'
+        ? answer.body
+        : JSON.stringify(answer.body),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+beforeEach(() => {
+  recorded = [];
+  responders = [];
+});
+
+const engine = () =>
+  createOpenSearchEngine({
+    node: url,
+    prefix: 't',
+    newVersion: () => '2',
+    bulk: { flushBytes: 300, concurrency: 1, retries: 2, waitMs: 10 },
+  });
+const doc = (i: number, version = 1) => ({
+  id: `00000000-0000-4000-8000-00000000000${i}`,
+  fullName: `Иван ${i}`,
+  birthYear: 1980,
+  region: 'RU-MOW',
+  version,
+  sourceEventAt: '2025-01-01T00:00:00.000Z',
+});
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- canned JSON, navigated freely by assertions
+type Json = Record<string, any>;
+const bodyOf = (r: Recorded | undefined): Json => {
+  if (!r) throw new Error('expected request was not made');
+  return JSON.parse(r.body) as Json;
+};
+const ndjson = (r: Recorded) =>
+  r.body
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Json);
+
+describe('OpenSearch engine against a stubbed OpenSearch HTTP server', () => {
+  it('puts index templates with ICU folding, per-language analyzers and edge n-grams, then creates the first index behind the alias', async () => {
+    responders.push((r) =>
+      r.method === 'HEAD' ? { status: 404, body: '' } : undefined,
+    );
+    await engine().init();
+    const template = recorded.find(
+      (r) =>
+        r.method === 'POST' &&
+        r.path === '/_index_template/t-registrants-template',
+    );
+    expect(template).toBeDefined();
+    const body = bodyOf(template);
+    expect(body['index_patterns']).toEqual(['t-registrants-v*']);
+    expect(body['template'].settings.analysis.analyzer.name_folded).toEqual({
+      type: 'custom',
+      tokenizer: 'icu_tokenizer',
+      filter: ['icu_folding'],
+    });
+    expect(
+      body['template'].settings.analysis.filter.name_edge_ngram,
+    ).toMatchObject({ type: 'edge_ngram' });
+    expect(
+      body['template'].mappings.properties.fullName.fields.prefix.analyzer,
+    ).toBe('name_prefix');
+    const centers = bodyOf(
+      recorded.find((r) => r.path === '/_index_template/t-centers-template'),
+    );
+    expect(
+      centers['template'].mappings.properties.names.properties.fr.analyzer,
+    ).toBe('french');
+    expect(
+      centers['template'].mappings.properties.names.properties.hi.analyzer,
+    ).toBe('hindi');
+    const created = recorded.find(
+      (r) => r.method === 'PUT' && r.path === '/t-registrants-v1',
+    );
+    expect(bodyOf(created)).toEqual({ aliases: { 't-registrants': {} } });
+  });
+
+  it('indexes with the source version as an external version, and reports a stale write as not applied', async () => {
+    const e = engine();
+    expect(await e.indexRegistrant(doc(1, 3))).toBe(true);
+    const put = recorded.find(
+      (r) => r.path === `/t-registrants/_doc/${doc(1).id}`,
+    );
+    expect(put?.method).toBe('PUT');
+    expect(Object.fromEntries(put?.query ?? [])).toEqual({
+      version: '3',
+      version_type: 'external',
+    });
+    expect(bodyOf(put)).toMatchObject({
+      fullName: 'Иван 1',
+      latinKey: 'ivan 1',
+      latinScript: false,
+      version: 3,
+    });
+    responders.push((r) =>
+      r.path.includes('/_doc/')
+        ? {
+            status: 409,
+            body: {
+              error: { type: 'version_conflict_engine_exception' },
+              status: 409,
+            },
+          }
+        : undefined,
+    );
+    expect(await e.indexRegistrant(doc(1, 2))).toBe(false);
+  });
+
+  it('bulk-indexes NDJSON with external versions in bounded requests, retrying documents refused with 429', async () => {
+    let refusedOnce = false;
+    responders.push((r) => {
+      if (!r.path.endsWith('/_bulk') || refusedOnce) return undefined;
+      refusedOnce = true;
+      const lines = ndjson(r).filter((l) => 'index' in l);
+      return {
+        status: 200,
+        body: {
+          errors: true,
+          items: lines.map((_, i) => ({
+            index:
+              i === 0
+                ? {
+                    status: 429,
+                    error: { type: 'es_rejected_execution_exception' },
+                  }
+                : { status: 201 },
+          })),
+        },
+      };
+    });
+    await engine().bulkIndexRegistrants([doc(1), doc(2, 5), doc(3)]);
+    const bulks = recorded.filter((r) => r.path.endsWith('/_bulk'));
+    // flushBytes 300 splits three documents over several requests; the refused one is sent again.
+    expect(bulks.length).toBeGreaterThanOrEqual(3);
+    const actions = bulks
+      .flatMap(ndjson)
+      .filter((l) => 'index' in l)
+      .map((l) => l['index']);
+    expect(actions).toContainEqual({
+      _index: 't-registrants',
+      _id: doc(2).id,
+      version: 5,
+      version_type: 'external',
+    });
+    expect(actions.filter((a) => a._id === doc(1).id)).toHaveLength(2);
+  });
+
+  it('fails a bulk when a document is dropped for another reason than a version conflict', async () => {
+    responders.push((r) =>
+      r.path.endsWith('/_bulk')
+        ? {
+            status: 200,
+            body: {
+              errors: true,
+              items: [
+                {
+                  index: {
+                    status: 400,
+                    error: { type: 'mapper_parsing_exception' },
+                  },
+                },
+              ],
+            },
+          }
+        : undefined,
+    );
+    await expect(engine().bulkIndexRegistrants([doc(1)])).rejects.toThrow(
+      /dropped 1/,
+    );
+  });
+
+  it('reindexes into a new index, swaps the alias atomically, then deletes the old index', async () => {
+    const source: ReindexSource = {
+      async *registrants() {
+        yield [doc(1), doc(2)];
+      },
+      async *centers() {
+        yield* [];
+      },
+    };
+    await engine().reindex(source);
+    const paths = recorded.map((r) => `${r.method} ${r.path}`);
+    const created = paths.indexOf('PUT /t-registrants-v2');
+    const swapped = paths.indexOf('POST /_aliases');
+    const deleted = paths.indexOf('DELETE /t-registrants-v1');
+    expect(created).toBeGreaterThan(-1);
+    expect(swapped).toBeGreaterThan(created);
+    expect(deleted).toBeGreaterThan(swapped);
+    const copy = recorded
+      .slice(created, swapped)
+      .filter((r) => r.path.endsWith('/_bulk'))
+      .flatMap(ndjson);
+    expect(
+      copy.filter((l) => 'index' in l).map((l) => l['index']._index),
+    ).toEqual(['t-registrants-v2', 't-registrants-v2']);
+    expect(bodyOf(recorded[swapped])).toEqual({
+      actions: [
+        { remove: { index: 't-registrants-v1', alias: 't-registrants' } },
+        { add: { index: 't-registrants-v2', alias: 't-registrants' } },
+      ],
+    });
+  });
+
+  it('searches with exact, prefix and fuzzy clauses, filters, and search_after from the cursor', async () => {
+    const hit = (i: number) => ({
+      _source: {
+        ...doc(i),
+        latinKey: '',
+        skeletonKey: '',
+        latinScript: false,
+        sortName: '',
+        phoneSuffix: null,
+      },
+      sort: [1.5, `name ${i}`, doc(i).id],
+    });
+    responders.push((r) =>
+      r.path.endsWith('/_search')
+        ? { status: 200, body: { hits: { hits: [hit(1), hit(2)] } } }
+        : undefined,
+    );
+    const e = engine();
+    const first = await e.searchRegistrants({
+      text: 'Ivan',
+      region: 'RU-MOW',
+      birthYear: 1980,
+      sort: 'relevance',
+      limit: 1,
+    });
+    expect(first.items.map((d) => d.id)).toEqual([doc(1).id]);
+    expect(first.nextCursor).not.toBeNull();
+    const query = bodyOf(
+      recorded.find((r) => r.path === '/t-registrants/_search'),
+    );
+    expect(query['size']).toBe(2);
+    expect(query['sort']).toEqual([
+      { _score: 'desc' },
+      { sortName: 'asc' },
+      { id: 'asc' },
+    ]);
+    expect(query['query'].bool.filter).toEqual([
+      { term: { region: 'RU-MOW' } },
+      { term: { birthYear: 1980 } },
+    ]);
+    const should = query['query'].bool.must[0].bool.should;
+    expect(should).toContainEqual({
+      term: { 'fullName.exact': { value: 'Ivan', boost: 100 } },
+    });
+    expect(should).toContainEqual({
+      match: {
+        'fullName.prefix': { query: 'Ivan', operator: 'and', boost: 10 },
+      },
+    });
+    expect(should).toContainEqual({
+      match: {
+        fullName: {
+          query: 'Ivan',
+          fuzziness: 'AUTO',
+          operator: 'and',
+          boost: 2,
+        },
+      },
+    });
+    recorded = [];
+    await e.searchRegistrants({
+      text: 'Ivan',
+      region: 'RU-MOW',
+      birthYear: 1980,
+      sort: 'relevance',
+      limit: 1,
+      cursor: first.nextCursor ?? undefined,
+    });
+    expect(
+      bodyOf(recorded.find((r) => r.path === '/t-registrants/_search'))[
+        'search_after'
+      ],
+    ).toEqual([1.5, 'name 1', doc(1).id]);
+  });
+});

@@ -1,0 +1,283 @@
+import { z } from 'zod';
+import { isoDate, languageSchema, regionSchema } from './common.js';
+
+/**
+ * HTTP payloads of registration's catalogue, centers, booking and at-the-center
+ * routes, shared by the service (which validates with them) and the web app.
+ */
+
+const name = z.string().trim().min(2, 'must be at least 2 characters').max(200);
+const ageYears = z.number().int().min(0).max(130);
+const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:mm');
+const instant = z.iso.datetime({ offset: true });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+
+// ---- catalogue ----
+export const createVaccineRequest = z
+  .object({
+    name: name.max(100),
+    manufacturer: name.max(100),
+    seriesDoses: z.number().int().min(1).max(10),
+    /** Minimum days between two doses of the series. */
+    minIntervalDays: z.number().int().min(0).max(3650),
+    minAgeYears: ageYears,
+    maxAgeYears: ageYears.nullable().default(null),
+  })
+  .refine((v) => v.maxAgeYears === null || v.maxAgeYears >= v.minAgeYears, {
+    path: ['maxAgeYears'],
+    message: 'must not be below minAgeYears',
+  });
+export type CreateVaccineRequest = z.infer<typeof createVaccineRequest>;
+export const vaccineView = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  manufacturer: z.string(),
+  seriesDoses: z.number().int(),
+  minIntervalDays: z.number().int(),
+  minAgeYears: z.number().int(),
+  maxAgeYears: z.number().int().nullable(),
+});
+export type VaccineView = z.infer<typeof vaccineView>;
+export const vaccineList = z.object({ items: z.array(vaccineView) });
+
+export const ageRange = z
+  .object({ minAge: ageYears, maxAge: ageYears.nullable().default(null) })
+  .refine((b) => b.maxAge === null || b.maxAge >= b.minAge, { path: ['maxAge'], message: 'must not be below minAge' });
+export type AgeRange = z.infer<typeof ageRange>;
+
+export const createCampaignRequest = z
+  .object({
+    name,
+    vaccineIds: z.array(z.uuid()).min(1, 'must name at least one vaccine').max(20),
+    regions: z.array(regionSchema).min(1, 'must name at least one region').max(200),
+    startsOn: isoDate,
+    endsOn: isoDate,
+    targetAgeBands: z.array(ageRange).min(1, 'must name at least one age band').max(20),
+  })
+  .refine((c) => c.endsOn >= c.startsOn, { path: ['endsOn'], message: 'must not be before startsOn' });
+export type CreateCampaignRequest = z.infer<typeof createCampaignRequest>;
+export const campaignView = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  vaccineIds: z.array(z.uuid()),
+  regions: z.array(regionSchema),
+  startsOn: isoDate,
+  endsOn: isoDate,
+  targetAgeBands: z.array(ageRange),
+});
+export type CampaignView = z.infer<typeof campaignView>;
+export const campaignList = z.object({ items: z.array(campaignView) });
+
+export const lotNumber = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9-]{2,40}$/, 'must be 2 to 40 letters, digits or dashes');
+export const createLotRequest = z.object({ vaccineId: z.uuid(), lotNumber, expiresOn: isoDate });
+export type CreateLotRequest = z.infer<typeof createLotRequest>;
+export const lotView = z.object({
+  id: z.uuid(),
+  vaccineId: z.uuid(),
+  lotNumber: z.string(),
+  expiresOn: isoDate,
+  recalled: z.boolean(),
+  recallReason: z.string().nullable(),
+  recalledAt: z.string().nullable(),
+});
+export type LotView = z.infer<typeof lotView>;
+export const lotList = z.object({ items: z.array(lotView) });
+export const lotListQuery = z.object({ vaccineId: z.uuid().optional() });
+export const recallLotRequest = z.object({ reason: z.string().trim().min(3, 'must be at least 3 characters').max(500) });
+
+// ---- centers ----
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export const openingHours = z.array(
+  z
+    .object({ day: z.enum(WEEKDAYS), opens: localTime, closes: localTime })
+    .refine((h) => h.closes > h.opens, { path: ['closes'], message: 'must be after opens' }),
+);
+export const createCenterRequest = z.object({
+  /** Center name by language; `en` is required. */
+  names: z
+    .partialRecord(languageSchema, name)
+    .refine((n) => n.en !== undefined, { path: ['en'], message: 'is required' }),
+  address: z.string().trim().min(5, 'must be at least 5 characters').max(500),
+  region: regionSchema,
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  languages: z.array(languageSchema).min(1, 'must name at least one language'),
+  vaccineIds: z.array(z.uuid()).min(1, 'must name at least one vaccine').max(20),
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Kolkata'),
+  openingHours,
+});
+export type CreateCenterRequest = z.infer<typeof createCenterRequest>;
+export const centerView = z.object({
+  id: z.uuid(),
+  names: z.record(z.string(), z.string()),
+  address: z.string(),
+  region: regionSchema,
+  latitude: z.number(),
+  longitude: z.number(),
+  languages: z.array(languageSchema),
+  vaccineIds: z.array(z.uuid()),
+  timeZone: z.string(),
+  openingHours,
+});
+export type CenterView = z.infer<typeof centerView>;
+export const centerList = z.object({ items: z.array(centerView) });
+export const centerListQuery = z.object({
+  region: regionSchema.optional(),
+  vaccine: z.uuid().optional(),
+  language: languageSchema.optional(),
+});
+export const centerParams = z.object({ centerId: z.uuid() });
+
+export const createSessionRequest = z
+  .object({
+    vaccineId: z.uuid(),
+    /** The center's local calendar day. */
+    date: isoDate,
+    /** Wall-clock times in the center's time zone. */
+    startTime: localTime,
+    endTime: localTime,
+    slotMinutes: z.number().int().min(5).max(240),
+    capacityDose1: z.number().int().min(0).max(10_000),
+    capacityLaterDoses: z.number().int().min(0).max(10_000),
+    walkInQuota: z.number().int().min(0).max(10_000),
+  })
+  .refine((s) => s.endTime > s.startTime, { path: ['endTime'], message: 'must be after startTime' })
+  .refine((s) => s.endTime <= s.startTime || minutesOf(s.endTime) - minutesOf(s.startTime) >= s.slotMinutes, {
+    path: ['slotMinutes'],
+    message: 'must fit at least once between startTime and endTime',
+  })
+  .refine((s) => s.capacityDose1 + s.capacityLaterDoses + s.walkInQuota > 0, {
+    path: ['capacityDose1'],
+    message: 'the session must have some capacity',
+  });
+export type CreateSessionRequest = z.infer<typeof createSessionRequest>;
+export const sessionView = z.object({
+  id: z.uuid(),
+  centerId: z.uuid(),
+  vaccineId: z.uuid(),
+  date: isoDate,
+  startTime: localTime,
+  endTime: localTime,
+  slotMinutes: z.number().int(),
+  capacityDose1: z.number().int(),
+  capacityLaterDoses: z.number().int(),
+  walkInQuota: z.number().int(),
+  slotCount: z.number().int(),
+});
+export type SessionView = z.infer<typeof sessionView>;
+
+export const availabilityQuery = z.object({ date: isoDate });
+export const slotAvailability = z.object({
+  id: z.uuid(),
+  vaccineId: z.uuid(),
+  startsAt: instant,
+  endsAt: instant,
+  /** Seats left per kind: first doses, later doses, walk-ins. */
+  remaining: z.object({ dose1: z.number().int(), laterDoses: z.number().int(), walkIn: z.number().int() }),
+});
+export type SlotAvailability = z.infer<typeof slotAvailability>;
+export const availabilityView = z.object({
+  centerId: z.uuid(),
+  date: isoDate,
+  timeZone: z.string(),
+  slots: z.array(slotAvailability),
+});
+export type AvailabilityView = z.infer<typeof availabilityView>;
+
+// ---- booking ----
+/** Unambiguous alphabet (no 0/O, 1/I/L): read aloud or typed at a desk without mistakes. */
+export const APPOINTMENT_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+export const appointmentCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/, 'must be the 8-character appointment code');
+
+export const bookAppointmentRequest = z.object({
+  registrantId: z.uuid(),
+  slotId: z.uuid(),
+  doseNumber: z.number().int().min(1).max(10),
+});
+export type BookAppointmentRequest = z.infer<typeof bookAppointmentRequest>;
+export const rescheduleRequest = z.object({ slotId: z.uuid() });
+export const appointmentParams = z.object({ appointmentId: z.uuid() });
+export const APPOINTMENT_STATUSES = ['booked', 'checked_in', 'completed', 'cancelled'] as const;
+export const appointmentView = z.object({
+  id: z.uuid(),
+  code: z.string(),
+  registrantId: z.uuid(),
+  centerId: z.uuid(),
+  vaccineId: z.uuid(),
+  slotId: z.uuid(),
+  startsAt: instant,
+  endsAt: instant,
+  doseNumber: z.number().int(),
+  walkIn: z.boolean(),
+  status: z.enum(APPOINTMENT_STATUSES),
+  bookedAt: instant,
+});
+export type AppointmentView = z.infer<typeof appointmentView>;
+export const appointmentList = z.object({ items: z.array(appointmentView) });
+export const idempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters')
+  .optional();
+
+// ---- at the center ----
+export const checkInRequest = z.object({ appointmentCode });
+export const DOSE_SITES = ['left-arm', 'right-arm', 'left-thigh', 'right-thigh'] as const;
+export const recordDoseRequest = z.object({
+  registrantId: z.uuid(),
+  appointmentId: z.uuid().optional(),
+  vaccineId: z.uuid(),
+  lotNumber,
+  doseNumber: z.number().int().min(1).max(10),
+  site: z.enum(DOSE_SITES),
+  administeredAt: instant.refine((t) => Date.parse(t) <= Date.now() + 5 * 60_000, 'must not be in the future'),
+});
+export type RecordDoseRequest = z.infer<typeof recordDoseRequest>;
+export const doseView = z.object({
+  id: z.uuid(),
+  registrantId: z.uuid(),
+  appointmentId: z.uuid().nullable(),
+  centerId: z.uuid(),
+  vaccineId: z.uuid(),
+  lotNumber: z.string(),
+  doseNumber: z.number().int(),
+  site: z.enum(DOSE_SITES),
+  administeredAt: instant,
+  seriesComplete: z.boolean(),
+  /** Earliest day (center's calendar) for the next dose; null when the series is complete. */
+  nextDoseEarliest: isoDate.nullable(),
+});
+export type DoseView = z.infer<typeof doseView>;
+export const doseParams = z.object({ doseId: z.uuid() });
+
+export const AEFI_SEVERITIES = ['mild', 'moderate', 'severe', 'life-threatening', 'death'] as const;
+export const reportAefiRequest = z.object({
+  severity: z.enum(AEFI_SEVERITIES),
+  onsetDate: isoDate,
+  description: z.string().trim().min(3, 'must be at least 3 characters').max(2000),
+});
+export type ReportAefiRequest = z.infer<typeof reportAefiRequest>;
+export const aefiView = z.object({
+  id: z.uuid(),
+  doseId: z.uuid(),
+  severity: z.enum(AEFI_SEVERITIES),
+  onsetDate: isoDate,
+  reportedBy: z.enum(['citizen', 'staff']),
+  reportedAt: instant,
+});
+export type AefiView = z.infer<typeof aefiView>;
