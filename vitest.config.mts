@@ -6,6 +6,7 @@ export default defineConfig({
     projects: [
       '{apps,libs,tools}/*/vitest.config.mts',
       '{apps,libs,tools}/*/vite.config.mts',
+      'infra/vitest.config.mts',
       '!apps/web-e2e/**',
     ],
   },

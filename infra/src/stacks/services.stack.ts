@@ -1,0 +1,248 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { serviceList, type ServiceName, type ServiceSpec } from '@jab/topology';
+import type { Construct } from 'constructs';
+import type { EnvConfig } from '../config/types.js';
+import { BlueGreenService } from '../constructs/blue-green-service.construct.js';
+import { REDIS_PORT } from '../constructs/redis.construct.js';
+import { ServiceTask, TMP_PATH } from '../constructs/service-task.construct.js';
+import { WorkerService } from '../constructs/worker-service.construct.js';
+import { names } from '../naming.js';
+import { DATABASE_NAME, type DataStack } from './data.stack.js';
+import { acknowledge } from '../acknowledge.js';
+
+export interface ServicesStackProps extends StackProps {
+  config: EnvConfig;
+  vpc: ec2.IVpc;
+  data: DataStack;
+  repositories: Record<ServiceName, ecr.IRepository>;
+}
+
+export const HTTPS_PORT = 443;
+/** CodeDeploy's test listener: the green tasks answer here before any user traffic moves. */
+export const TEST_LISTENER_PORT = 8443;
+
+/**
+ * The ECS cluster, the one ALB and, for every service in @jab/topology, its API
+ * (blue/green) and worker services. Stateless: it can be destroyed and recreated.
+ * It depends on the data stack, never the reverse: the rules that let tasks reach
+ * the data stores are created here, on the data stores' security groups.
+ */
+export class ServicesStack extends Stack {
+  readonly cluster: ecs.Cluster;
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly apis: Record<ServiceName, BlueGreenService>;
+  readonly workers: Partial<Record<ServiceName, WorkerService>>;
+
+  constructor(scope: Construct, id: string, props: ServicesStackProps) {
+    super(scope, id, props);
+    const { config, vpc, data } = props;
+    // Declared up front so grants on the data stack's key land in this stack's policies, not in the key's.
+    this.addStackDependency(data);
+
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      clusterName: names.cluster(config),
+      vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    });
+
+    const albSecurityGroup = new ec2.SecurityGroup(this, 'AlbSecurityGroup', {
+      vpc,
+      description: 'Public ALB: HTTPS, HTTP (redirected), the CodeDeploy test listener from inside only',
+      allowAllOutbound: false,
+    });
+    albSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(HTTPS_PORT), 'HTTPS');
+    albSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
+    acknowledge(albSecurityGroup, 'The ALB is the public entry point: HTTPS (and HTTP, only redirected) from anywhere, behind WAF.', 'AwsSolutions-EC23');
+    for (const cidr of config.testListenerCidrs ?? [config.network.cidr]) {
+      albSecurityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(TEST_LISTENER_PORT), 'CodeDeploy test traffic');
+    }
+
+    const tasksSecurityGroup = new ec2.SecurityGroup(this, 'TasksSecurityGroup', {
+      vpc,
+      description: `Jab ${config.name} service tasks`,
+      allowAllOutbound: true,
+    });
+    for (const spec of serviceList()) {
+      tasksSecurityGroup.addIngressRule(albSecurityGroup, ec2.Port.tcp(spec.port), `ALB to ${spec.name}`);
+      albSecurityGroup.addEgressRule(tasksSecurityGroup, ec2.Port.tcp(spec.port), `ALB to ${spec.name}`);
+    }
+    const allowTasksTo = (name: string, group: ec2.ISecurityGroup, port: number) =>
+      new ec2.CfnSecurityGroupIngress(this, `TasksTo${name}`, {
+        groupId: group.securityGroupId,
+        sourceSecurityGroupId: tasksSecurityGroup.securityGroupId,
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        description: `Jab ${config.name} tasks to ${name}`,
+      });
+    allowTasksTo('Database', data.database.connections.securityGroups[0], data.database.clusterEndpoint.port);
+    allowTasksTo('Redis', data.redis.securityGroup, REDIS_PORT);
+    allowTasksTo('Search', data.search.securityGroup, 443);
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Alb', {
+      vpc,
+      internetFacing: true,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      securityGroup: albSecurityGroup,
+      dropInvalidHeaderFields: true,
+      deletionProtection: config.production,
+      idleTimeout: Duration.seconds(60),
+    });
+    this.loadBalancer.logAccessLogs(data.accessLogsBucket, `alb/${config.name}`);
+
+    const certificate = acm.Certificate.fromCertificateArn(this, 'Certificate', config.domain.albCertificateArn);
+    const notFound = elbv2.ListenerAction.fixedResponse(404, {
+      contentType: 'application/problem+json',
+      messageBody: JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404 }),
+    });
+    const listener = this.loadBalancer.addListener('Https', {
+      port: HTTPS_PORT,
+      protocol: elbv2.ApplicationProtocol.HTTPS,
+      certificates: [certificate],
+      sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+      defaultAction: notFound,
+      open: false,
+    });
+    const testListener = this.loadBalancer.addListener('Test', {
+      port: TEST_LISTENER_PORT,
+      protocol: elbv2.ApplicationProtocol.HTTPS,
+      certificates: [certificate],
+      sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+      defaultAction: notFound,
+      open: false,
+    });
+    this.loadBalancer.addListener('Http', {
+      port: 80,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: String(HTTPS_PORT), permanent: true }),
+      open: false,
+    });
+
+    const application = new codedeploy.EcsApplication(this, 'Deployments', {
+      applicationName: names.codedeployApplication(config),
+    });
+    const deploymentConfig = new codedeploy.EcsDeploymentConfig(this, 'Canary', {
+      trafficRouting: new codedeploy.TimeBasedCanaryTrafficRouting({
+        percentage: config.canary.percentage,
+        interval: Duration.minutes(config.canary.intervalMinutes),
+      }),
+    });
+
+    const bounds = (scaling: { minTasks: number; maxTasks: number }) => {
+      const maxTasks = Math.min(scaling.maxTasks, config.services.maxTasksCap ?? scaling.maxTasks);
+      const minTasks = Math.min(config.services.minTasks ?? scaling.minTasks, maxTasks);
+      return { minTasks, maxTasks };
+    };
+
+    const apis: Partial<Record<ServiceName, BlueGreenService>> = {};
+    this.workers = {};
+    serviceList().forEach((spec, index) => {
+      const taskRole = this.taskRole(spec, config, data);
+      const image = ecs.ContainerImage.fromEcrRepository(props.repositories[spec.name], config.bootstrapImageTag);
+      const settings = { config, spec, image, taskRole, ...this.settingsOf(spec, config, data) };
+
+      const apiTask = new ServiceTask(this, `${spec.name}-api-task`, { ...settings, role: 'api' });
+      apis[spec.name] = new BlueGreenService(this, `${spec.name}-api`, {
+        config,
+        spec,
+        task: apiTask,
+        cluster: this.cluster,
+        securityGroup: tasksSecurityGroup,
+        loadBalancer: this.loadBalancer,
+        listener,
+        testListener,
+        priority: (index + 1) * 10,
+        application,
+        deploymentConfig,
+        ...bounds(spec.api),
+      });
+
+      if (spec.worker) {
+        const workerTask = new ServiceTask(this, `${spec.name}-worker-task`, { ...settings, role: 'worker' });
+        this.workers[spec.name] = new WorkerService(this, `${spec.name}-worker`, {
+          config,
+          spec,
+          task: workerTask,
+          cluster: this.cluster,
+          securityGroup: tasksSecurityGroup,
+          ...bounds(spec.worker),
+        });
+      }
+    });
+    this.apis = apis as Record<ServiceName, BlueGreenService>;
+  }
+
+  /** Least privilege: a service's own role holds only what its code calls in AWS. */
+  private taskRole(spec: ServiceSpec, config: EnvConfig, data: DataStack): iam.Role {
+    const role = new iam.Role(this, `${spec.name}-task-role`, {
+      // search's name is fixed: the OpenSearch domain maps it as the fine-grained access control master.
+      roleName: spec.name === 'search' ? names.searchTaskRole(config) : undefined,
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: `Jab ${config.name} ${spec.name} tasks`,
+    });
+    // Written out instead of CDK's grant helpers, whose action wildcards (s3:GetObject*,
+    // kms:GenerateDataKey*) are wider than what the code calls.
+    if (spec.name === 'search') {
+      const domain = this.formatArn({ service: 'es', resource: 'domain', resourceName: names.searchDomain(config) });
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpDelete'],
+          resources: [domain, `${domain}/*`],
+        }),
+      );
+      acknowledge(
+        role,
+        'Index paths of the one search domain (domain/jab-<env>/*); fine-grained access control narrows them further.',
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:es:${this.region}:${this.account}:domain/${names.searchDomain(config)}/*]`,
+      );
+    }
+    if (spec.name === 'analytics') {
+      const bucket = `arn:${this.partition}:s3:::${names.reportsBucket(config)}`;
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket] }));
+      role.addToPolicy(
+        new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], resources: [`${bucket}/*`] }),
+      );
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [data.key.keyArn] }));
+      acknowledge(
+        role,
+        'Objects of the one report-export bucket: exports are written and read by key under it.',
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${names.reportsBucket(config)}/*]`,
+      );
+    }
+    return role;
+  }
+
+  /** Environment and secrets of a service's containers (both roles). */
+  private settingsOf(spec: ServiceSpec, config: EnvConfig, data: DataStack) {
+    const db = data.database.clusterEndpoint;
+    // The user and password come from the rotated secret as PGUSER/PGPASSWORD, which pg
+    // reads when the URL has none: the URL itself holds no credential.
+    const environment: Record<string, string> = {
+      DATABASE_URL: `postgres://${db.hostname}:${db.port}/${DATABASE_NAME}?sslmode=no-verify`,
+      REDIS_PREFIX: `jab-${config.name}`,
+      // The Environment dimension of the custom metrics (Jab/WaitingJobs) the workers publish.
+      JAB_ENVIRONMENT: config.name,
+    };
+    const secrets: Record<string, ecs.Secret> = {
+      PGUSER: ecs.Secret.fromSecretsManager(data.appDbSecret, 'username'),
+      PGPASSWORD: ecs.Secret.fromSecretsManager(data.appDbSecret, 'password'),
+      REDIS_URL: ecs.Secret.fromSecretsManager(data.redis.urlSecret),
+    };
+    if (spec.name === 'registration') {
+      secrets.JWT_PRIVATE_JWK = ecs.Secret.fromSecretsManager(data.jwtSigningKey);
+    } else {
+      environment.JWKS_URL = `https://${config.domain.web}/api/registration/v1/.well-known/jwks.json`;
+    }
+    if (spec.name === 'search') environment.OPENSEARCH_URL = `https://${data.search.domain.domainEndpoint}`;
+    if (spec.name === 'analytics') environment.REPORTS_BUCKET = data.reportsBucket.bucketName;
+    if (spec.name === 'notifications') environment.NOTIFY_SINK_DIR = `${TMP_PATH}/sink`;
+    return { environment, secrets };
+  }
+}

@@ -1,0 +1,328 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { serviceList, services as topology } from '@jab/topology';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildJab, type JabStacks } from '../src/app.js';
+import { prod } from '../src/config/index.js';
+import { testApp } from './app-context.js';
+
+// Production alone, synthesized once: every Template below comes from the same assembly.
+let stacks: JabStacks;
+let outdir: string;
+const t = {} as Record<'network' | 'data' | 'services' | 'edge' | 'observability', Template>;
+
+beforeAll(() => {
+  const made = testApp();
+  outdir = made.outdir;
+  stacks = buildJab(made.app, [prod]).prod;
+  for (const part of ['network', 'data', 'services', 'edge', 'observability'] as const) t[part] = Template.fromStack(stacks[part]);
+});
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+const apiCount = serviceList().length;
+const workerCount = serviceList().filter((s) => s.worker).length;
+
+describe('network', () => {
+  it('spans three zones with public, private and isolated subnets, flow logs and private endpoints', () => {
+    t.network.resourceCountIs('AWS::EC2::VPC', 1);
+    t.network.resourceCountIs('AWS::EC2::Subnet', 9);
+    t.network.resourceCountIs('AWS::EC2::NatGateway', 3);
+    t.network.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL' });
+    for (const service of ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'ssmmessages']) {
+      t.network.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        ServiceName: `com.amazonaws.eu-central-1.${service}`,
+        PrivateDnsEnabled: true,
+      });
+    }
+    t.network.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' });
+  });
+});
+
+describe('data', () => {
+  it('runs Aurora PostgreSQL with a writer and a reader in another zone, KMS, IAM auth and backups', () => {
+    t.data.hasResourceProperties('AWS::RDS::DBCluster', {
+      Engine: 'aurora-postgresql',
+      StorageEncrypted: true,
+      KmsKeyId: Match.anyValue(),
+      EnableIAMDatabaseAuthentication: true,
+      BackupRetentionPeriod: 35,
+      DeletionProtection: true,
+    });
+    t.data.resourceCountIs('AWS::RDS::DBInstance', 2);
+    t.data.hasResourceProperties('AWS::RDS::DBInstance', { AvailabilityZone: 'eu-central-1a' });
+    t.data.hasResourceProperties('AWS::RDS::DBInstance', { AvailabilityZone: 'eu-central-1b' });
+    t.data.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('rotates the database credentials (admin and the services user)', () => {
+    t.data.resourceCountIs('AWS::SecretsManager::RotationSchedule', 2);
+    t.data.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ SecretStringTemplate: JSON.stringify({ username: 'jab_app' }) }),
+    });
+  });
+
+  it('runs Redis Multi-AZ with failover, TLS, encryption at rest, an AUTH token and noeviction', () => {
+    t.data.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      MultiAZEnabled: true,
+      AutomaticFailoverEnabled: true,
+      TransitEncryptionEnabled: true,
+      AtRestEncryptionEnabled: true,
+      ReplicasPerNodeGroup: 2,
+    });
+    const [group] = Object.values(t.data.findResources('AWS::ElastiCache::ReplicationGroup'));
+    // A dynamic reference: CloudFormation reads the token from Secrets Manager, the template never holds it.
+    expect(JSON.stringify(group.Properties.AuthToken)).toContain('{{resolve:secretsmanager:');
+    t.data.hasResourceProperties('AWS::ElastiCache::ParameterGroup', { Properties: { 'maxmemory-policy': 'noeviction' } });
+  });
+
+  it('runs OpenSearch with 3 dedicated masters over 3 zones, encrypted, HTTPS only, fine-grained access control', () => {
+    t.data.hasResourceProperties('AWS::OpenSearchService::Domain', {
+      ClusterConfig: Match.objectLike({
+        DedicatedMasterEnabled: true,
+        DedicatedMasterCount: 3,
+        InstanceCount: 6,
+        ZoneAwarenessEnabled: true,
+        ZoneAwarenessConfig: { AvailabilityZoneCount: 3 },
+      }),
+      EncryptionAtRestOptions: Match.objectLike({ Enabled: true }),
+      NodeToNodeEncryptionOptions: { Enabled: true },
+      DomainEndpointOptions: Match.objectLike({ EnforceHTTPS: true }),
+      AdvancedSecurityOptions: Match.objectLike({ Enabled: true }),
+    });
+  });
+
+  it('keeps buckets private, encrypted, TLS-only and expiring', () => {
+    const buckets = t.data.findResources('AWS::S3::Bucket');
+    expect(Object.keys(buckets)).toHaveLength(2);
+    for (const bucket of Object.values(buckets)) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.BucketEncryption).toBeDefined();
+      expect(bucket.Properties.LifecycleConfiguration.Rules.length).toBeGreaterThan(0);
+    }
+    t.data.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('services', () => {
+  it('runs an ECS cluster with Container Insights and one API and one worker service per topology service', () => {
+    t.services.hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+    });
+    t.services.resourceCountIs('AWS::ECS::TaskDefinition', apiCount + workerCount);
+    t.services.resourceCountIs('AWS::ECS::Service', apiCount + workerCount);
+    for (const spec of serviceList()) {
+      t.services.hasResourceProperties('AWS::ECS::Service', {
+        ServiceName: `${spec.name}-api`,
+        DeploymentController: { Type: 'CODE_DEPLOY' },
+        // CloudFormation never changes the running revision: tools/deploy does (decision 0002).
+        TaskDefinition: `jab-prod-${spec.name}-api`,
+      });
+    }
+  });
+
+  it('runs every container as non-root on a read-only root file system, with logs, secrets and a task-local /tmp', () => {
+    const tasks = Object.values(t.services.findResources('AWS::ECS::TaskDefinition'));
+    for (const task of tasks) {
+      const [container] = task.Properties.ContainerDefinitions;
+      expect(container.User).toBe('1000');
+      expect(container.ReadonlyRootFilesystem).toBe(true);
+      expect(container.LogConfiguration.LogDriver).toBe('awslogs');
+      expect(container.MountPoints).toEqual([{ ContainerPath: '/tmp', ReadOnly: false, SourceVolume: 'tmp' }]);
+      const secrets = container.Secrets.map((s: { Name: string }) => s.Name);
+      expect(secrets).toEqual(expect.arrayContaining(['PGUSER', 'PGPASSWORD', 'REDIS_URL']));
+      const env = Object.fromEntries(container.Environment.map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
+      expect(JSON.stringify(env)).not.toMatch(/password|token/i);
+    }
+    t.services.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/jab/prod/registration/api', RetentionInDays: 365 });
+    t.services.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Family: 'jab-prod-registration-api',
+      Cpu: String(topology.registration.cpu),
+      Memory: String(topology.registration.memoryMiB),
+      ContainerDefinitions: [Match.objectLike({ Secrets: Match.arrayWith([Match.objectLike({ Name: 'JWT_PRIVATE_JWK' })]) })],
+    });
+  });
+
+  it('serves HTTPS with the configured certificate and redirects HTTP', () => {
+    t.services.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'HTTPS',
+      Certificates: [{ CertificateArn: prod.domain.albCertificateArn }],
+    });
+    t.services.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      DefaultActions: [Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443' }) })],
+    });
+  });
+
+  it("routes each topology path prefix to its blue target group, health-checked on the ready path, drained in 25 s", () => {
+    t.services.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', apiCount * 2);
+    for (const spec of serviceList()) {
+      t.services.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+        Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: [spec.pathPrefix, `${spec.pathPrefix}/*`] } }],
+      });
+      t.services.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+        Port: spec.port,
+        TargetType: 'ip',
+        HealthCheckPath: spec.health.ready,
+        TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '25' }]),
+      });
+    }
+  });
+
+  it('scales APIs on CPU and on requests per task summed over both blue/green target groups', () => {
+    const registration = topology.registration;
+    t.services.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: registration.api.minTasks,
+      MaxCapacity: registration.api.maxTasks,
+    });
+    t.services.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+        TargetValue: registration.api.cpuTargetPercent,
+      }),
+    });
+    t.services.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        TargetValue: registration.api.requestsPerTargetPerMinute,
+        CustomizedMetricSpecification: {
+          Metrics: Match.arrayWith([
+            Match.objectLike({ Id: 'blue', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'RequestCount' }) }) }),
+            Match.objectLike({ Id: 'green', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'RequestCount' }) }) }),
+            Match.objectLike({ Id: 'e1', Expression: '(FILL(blue, 0) + FILL(green, 0)) / FILL(tasks, 1)', ReturnData: true }),
+          ]),
+        },
+      }),
+    });
+  });
+
+  it('scales workers on the queue depth they publish', () => {
+    t.services.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        TargetValue: topology.notifications.worker?.queueDepthPerTask,
+        CustomizedMetricSpecification: {
+          Metrics: Match.arrayWith([
+            Match.objectLike({
+              Id: 'waiting',
+              MetricStat: Match.objectLike({
+                Metric: Match.objectLike({
+                  Namespace: 'Jab',
+                  MetricName: 'WaitingJobs',
+                  Dimensions: Match.arrayWith([{ Name: 'Service', Value: 'notifications' }]),
+                }),
+              }),
+            }),
+          ]),
+        },
+      }),
+    });
+  });
+
+  it('releases every API through a CodeDeploy blue/green group: canary, test listener, rollback on failure and alarms', () => {
+    t.services.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', apiCount);
+    t.services.hasResourceProperties('AWS::CodeDeploy::DeploymentConfig', {
+      ComputePlatform: 'ECS',
+      TrafficRoutingConfig: {
+        Type: 'TimeBasedCanary',
+        TimeBasedCanary: { CanaryPercentage: prod.canary.percentage, CanaryInterval: prod.canary.intervalMinutes },
+      },
+    });
+    t.services.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      DeploymentGroupName: 'registration-api',
+      DeploymentStyle: { DeploymentOption: 'WITH_TRAFFIC_CONTROL', DeploymentType: 'BLUE_GREEN' },
+      AutoRollbackConfiguration: {
+        Enabled: true,
+        Events: Match.arrayWith(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM']),
+      },
+      AlarmConfiguration: Match.objectLike({ Enabled: true }),
+    });
+    for (const group of Object.values(t.services.findResources('AWS::CodeDeploy::DeploymentGroup'))) {
+      expect(group.Properties.AlarmConfiguration.Alarms).toHaveLength(2);
+      const [pair] = group.Properties.LoadBalancerInfo.TargetGroupPairInfoList;
+      expect(pair.TargetGroups).toHaveLength(2);
+      expect(pair.ProdTrafficRoute.ListenerArns).toHaveLength(1);
+      expect(pair.TestTrafficRoute.ListenerArns).toHaveLength(1);
+    }
+    t.services.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: prod.alarms.http5xxPerMinute,
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(registrationBlue, 0) + FILL(registrationGreen, 0)' })]),
+    });
+  });
+
+  it('stores images in ECR with scan on push and immutable tags', () => {
+    const registry = Template.fromStack(stacks.registry);
+    registry.resourceCountIs('AWS::ECR::Repository', apiCount);
+    registry.hasResourceProperties('AWS::ECR::Repository', {
+      RepositoryName: 'jab/registration',
+      ImageScanningConfiguration: { ScanOnPush: true },
+      ImageTagMutability: 'IMMUTABLE',
+    });
+  });
+});
+
+describe('edge', () => {
+  it('guards the ALB with WAF managed groups, a rate limit per IP and a stricter one on one-time codes', () => {
+    const acl = Object.values(t.edge.findResources('AWS::WAFv2::WebACL'))[0];
+    const rules = acl.Properties.Rules as { Name: string; Statement: Record<string, { Limit?: number; ScopeDownStatement?: unknown }> }[];
+    expect(rules.map((r) => r.Name)).toEqual(
+      expect.arrayContaining([
+        'AWSManagedRulesCommonRuleSet',
+        'AWSManagedRulesKnownBadInputsRuleSet',
+        'AWSManagedRulesSQLiRuleSet',
+        'AWSManagedRulesAmazonIpReputationList',
+        'requests-per-ip',
+        'otp-requests-per-ip',
+      ]),
+    );
+    const otp = rules.find((r) => r.Name === 'otp-requests-per-ip')?.Statement.RateBasedStatement;
+    const all = rules.find((r) => r.Name === 'requests-per-ip')?.Statement.RateBasedStatement;
+    expect(otp?.Limit).toBeLessThan(all?.Limit ?? 0);
+    expect(JSON.stringify(otp?.ScopeDownStatement)).toContain('/api/registration/v1/otp-requests');
+    t.edge.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+  });
+
+  it('serves the web app from S3 through CloudFront with origin access control and security headers, APIs uncached', () => {
+    t.edge.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    t.edge.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          StrictTransportSecurity: Match.objectLike({ Override: true }),
+          ContentSecurityPolicy: Match.objectLike({ ContentSecurityPolicy: Match.stringLikeRegexp("default-src 'self'") }),
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+        }),
+      }),
+    });
+    t.edge.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: [prod.domain.web],
+        CacheBehaviors: [Match.objectLike({ PathPattern: '/api/*', ViewerProtocolPolicy: 'https-only' })],
+      }),
+    });
+  });
+});
+
+describe('observability', () => {
+  it('has a dashboard of ALB, ECS, queue, cache and database metrics, and alarms that notify an SNS topic', () => {
+    t.observability.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(Object.values(t.observability.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
+    for (const metric of ['RequestCount', 'TargetResponseTime', 'HTTPCode_Target_5XX_Count', 'CPUUtilization', 'MemoryUtilization', 'WaitingJobs', 'CacheHitRate', 'DatabaseConnections']) {
+      expect(body).toContain(metric);
+    }
+    t.observability.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    for (const alarm of Object.values(t.observability.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toHaveLength(1);
+    }
+    t.observability.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', { AlarmActions: Match.anyValue() });
+  });
+});
