@@ -24,6 +24,9 @@ export const baseConfigSchema = z.object({
   /** Below ECS's 30 s stop timeout so in-flight work finishes before SIGKILL. */
   SHUTDOWN_TIMEOUT_MS: durationMs.default(25_000),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('100kb'),
+  /** Deployment name (prod, qa …); when set, workers publish their queue depth for autoscaling. */
+  JAB_ENVIRONMENT: z.string().regex(/^[a-z0-9-]+$/).optional(),
+  QUEUE_DEPTH_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 

@@ -3,7 +3,7 @@ import { loadConfig, type BaseConfig } from '@jab/config';
 import { createOutboxRelay, createPool, migrate, type OutboxRelay } from '@jab/db';
 import { createApp, createOpenApi, finalizeApp, onShutdown, pgCheck, redisCheck, startServer, type ApiRoute } from '@jab/http';
 import { createLogger, type Logger } from '@jab/logger';
-import { createRedis, eventWorker, type Job, type Worker } from '@jab/queue';
+import { createQueue, createRedis, eventWorker, type Job, type Worker } from '@jab/queue';
 import type { RateLimiterOptions } from 'bullmq';
 import type { ServiceName } from '@jab/topology';
 import type { Router } from 'express';
@@ -13,6 +13,7 @@ import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { z } from 'zod';
+import { publishQueueDepth } from './queue-depth.js';
 
 /** What a service's components are built from: one of each per process. */
 export interface ServiceContext<C extends BaseConfig> {
@@ -157,11 +158,13 @@ export async function runService<C extends BaseConfig>(
   let workerRedis: Redis | undefined;
   let relay: OutboxRelay | undefined;
   if (config.ROLE !== 'api') {
-    workerRedis = createRedis(config.REDIS_URL, { forWorker: true, logger, name: `${def.name}-worker` });
-    for (const c of def.consumers?.(ctx) ?? []) {
+    const connection = createRedis(config.REDIS_URL, { forWorker: true, logger, name: `${def.name}-worker` });
+    workerRedis = connection;
+    const consumers = def.consumers?.(ctx) ?? [];
+    for (const c of consumers) {
       workers.push(
         eventWorker(c.queue, c.schema, async (event, job) => c.handle(event, job), {
-          connection: workerRedis,
+          connection,
           logger,
           prefix: config.REDIS_PREFIX,
           concurrency: c.concurrency ?? 8,
@@ -169,12 +172,29 @@ export async function runService<C extends BaseConfig>(
         }),
       );
     }
+    const environment = config.JAB_ENVIRONMENT;
+    if (environment && consumers.length > 0) {
+      const queues = consumers.map((c) => createQueue(c.queue, { connection, logger, prefix: config.REDIS_PREFIX }));
+      const timer = setInterval(() => {
+        publishQueueDepth({ queues, logger, environment, service: def.name }).catch((err: unknown) =>
+          logger.warn({ err }, 'queue depth not published'),
+        );
+      }, config.QUEUE_DEPTH_INTERVAL_MS);
+      timer.unref();
+      closers.unshift({
+        name: 'queue depth',
+        run: async () => {
+          clearInterval(timer);
+          await Promise.all(queues.map((q) => q.close()));
+        },
+      });
+    }
     if (def.outbox) {
       relay = createOutboxRelay({
         pool,
         schema: def.name,
         routes: def.outbox.routes,
-        connection: workerRedis,
+        connection,
         prefix: config.REDIS_PREFIX,
         logger,
         registry,

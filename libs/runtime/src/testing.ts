@@ -126,7 +126,10 @@ export async function startTestService<C extends BaseConfig>(
     await db.drop();
     throw error;
   }
-  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  const pool = new pg.Pool({ connectionString: db.url, max: 2, application_name: 'jab-test-assertions' });
+  // Dropping the database (WITH FORCE) may reach a connection that is still closing;
+  // that error is expected at teardown and must not surface as an unhandled one.
+  pool.on('error', () => undefined);
   const url = `http://127.0.0.1:${running.port}`;
   return {
     url,
