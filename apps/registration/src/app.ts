@@ -8,8 +8,8 @@ async function signerFor(config: RegistrationConfig, ctx: ServiceContext<Registr
   if (config.JWT_PRIVATE_JWK) {
     return createSigner({ privateJwk: JSON.parse(config.JWT_PRIVATE_JWK), kid: config.JWT_KEY_ID, issuer: ISSUER });
   }
-  // Local stacks only (the config refuses this in production unless explicitly
-  // allowed): a fresh key per start, so tokens from a previous run stop verifying.
+  // Never in production (the config refuses it): a fresh key per start, so tokens
+  // from a previous run stop verifying.
   ctx.logger.warn('no JWT_PRIVATE_JWK set: signing with an ephemeral key');
   const key = await generateSigningKey();
   return createSigner({ privateJwk: key.privateJwk, kid: key.kid, issuer: ISSUER });

@@ -10,19 +10,17 @@ const secretKey = z
 const count = z.coerce.number().int().positive();
 
 /**
- * Secrets that production must be given. Outside production (and on a local stack that
- * sets JWT_EPHEMERAL_KEY=allow) a missing one is generated at start: see
+ * Secrets that production must be given (each may come from a file: `NAME_FILE`, as the
+ * compose stack does). Outside production a missing one is generated at start: see
  * identity/secrets.ts for what that costs.
  */
-const SECRETS = ['OTP_SEALING_KEY', 'OTP_HASH_KEY', 'NATIONAL_ID_HASH_KEY', 'NATIONAL_ID_ENC_KEY'] as const;
+const SECRETS = ['JWT_PRIVATE_JWK', 'OTP_SEALING_KEY', 'OTP_HASH_KEY', 'NATIONAL_ID_HASH_KEY', 'NATIONAL_ID_ENC_KEY'] as const;
 
 export const registrationConfig = baseConfigSchema
   .extend({
     /** ES256 private key (JWK JSON) that signs every Jab token; from Secrets Manager in AWS. */
     JWT_PRIVATE_JWK: z.string().optional(),
     JWT_KEY_ID: z.string().default('jab-1'),
-    /** `allow`: generate missing keys at start (local stacks only, never in AWS). */
-    JWT_EPHEMERAL_KEY: z.enum(['allow', 'deny']).default('deny'),
     /** Seals one-time codes in `otp.requested` (JWE dir+A256GCM); notifications holds the same key. */
     OTP_SEALING_KEY: secretKey.optional(),
     /** HMAC pepper for one-time codes and destinations at rest, and rate-limit keys. */
@@ -42,12 +40,8 @@ export const registrationConfig = baseConfigSchema
     STAFF_SIGNIN_RATE: count.default(5),
     REFRESH_TOKEN_TTL_DAYS: count.max(90).default(30),
   })
-  .refine((c) => c.JWT_PRIVATE_JWK !== undefined || c.NODE_ENV !== 'production' || c.JWT_EPHEMERAL_KEY === 'allow', {
-    path: ['JWT_PRIVATE_JWK'],
-    message: 'is required in production (or JWT_EPHEMERAL_KEY=allow for a local stack)',
-  })
   .superRefine((c, ctx) => {
-    if (c.NODE_ENV !== 'production' || c.JWT_EPHEMERAL_KEY === 'allow') return;
+    if (c.NODE_ENV !== 'production') return;
     for (const key of SECRETS) {
       if (c[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
     }

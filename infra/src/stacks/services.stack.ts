@@ -14,7 +14,7 @@ import { REDIS_PORT } from '../constructs/redis.construct.js';
 import { ServiceTask, TMP_PATH } from '../constructs/service-task.construct.js';
 import { WorkerService } from '../constructs/worker-service.construct.js';
 import { names } from '../naming.js';
-import { DATABASE_NAME, type DataStack } from './data.stack.js';
+import { DATABASE_NAME, type AppKeyName, type DataStack } from './data.stack.js';
 import { acknowledge } from '../acknowledge.js';
 
 export interface ServicesStackProps extends StackProps {
@@ -25,6 +25,12 @@ export interface ServicesStackProps extends StackProps {
 }
 
 export const HTTPS_PORT = 443;
+
+/** The keys each service is given (least privilege: its execution role reads no other). */
+export const SERVICE_KEYS: Partial<Record<ServiceName, AppKeyName[]>> = {
+  registration: ['OTP_SEALING_KEY', 'OTP_HASH_KEY', 'NATIONAL_ID_HASH_KEY', 'NATIONAL_ID_ENC_KEY'],
+  notifications: ['OTP_SEALING_KEY'],
+};
 /** CodeDeploy's test listener: the green tasks answer here before any user traffic moves. */
 export const TEST_LISTENER_PORT = 8443;
 
@@ -235,6 +241,7 @@ export class ServicesStack extends Stack {
       PGPASSWORD: ecs.Secret.fromSecretsManager(data.appDbSecret, 'password'),
       REDIS_URL: ecs.Secret.fromSecretsManager(data.redis.urlSecret),
     };
+    for (const key of SERVICE_KEYS[spec.name] ?? []) secrets[key] = ecs.Secret.fromSecretsManager(data.appKeys[key]);
     if (spec.name === 'registration') {
       secrets.JWT_PRIVATE_JWK = ecs.Secret.fromSecretsManager(data.jwtSigningKey);
     } else {

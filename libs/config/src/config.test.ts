@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { baseConfigSchema, ConfigError, loadConfig } from './index.js';
@@ -33,5 +36,14 @@ describe('loadConfig', () => {
     expect(message).toContain('REDIS_URL: is required');
     expect(message).toContain('JWKS_URL: is required');
     expect(message).toContain('ROLE');
+  });
+
+  it('reads NAME from the file named by NAME_FILE, unless NAME is set, and reports unreadable files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jab-config-'));
+    writeFileSync(join(dir, 'jwks'), 'http://registration:3001/jwks.json\n');
+    const { JWKS_URL: _unset, ...rest } = good;
+    expect(loadConfig(schema, { ...rest, JWKS_URL_FILE: join(dir, 'jwks') }).JWKS_URL).toBe('http://registration:3001/jwks.json');
+    expect(loadConfig(schema, { ...good, JWKS_URL_FILE: join(dir, 'jwks') }).JWKS_URL).toBe(good.JWKS_URL);
+    expect(() => loadConfig(schema, { ...rest, JWKS_URL_FILE: join(dir, 'missing') })).toThrow(/JWKS_URL_FILE: cannot read/);
   });
 });

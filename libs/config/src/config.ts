@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /** Thrown when settings are missing or malformed; the message lists every problem. */
@@ -30,19 +31,43 @@ export const baseConfigSchema = z.object({
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 
+/**
+ * `NAME_FILE=/path` supplies `NAME` from a file (Docker/compose secrets); a value set
+ * directly wins. Unreadable files are reported like any other bad setting.
+ */
+function withFileSettings(env: Record<string, string | undefined>, problems: string[]): Record<string, string | undefined> {
+  const resolved = { ...env };
+  for (const [key, path] of Object.entries(env)) {
+    if (!key.endsWith('_FILE') || !path) continue;
+    const name = key.slice(0, -'_FILE'.length);
+    if (resolved[name] !== undefined) continue;
+    try {
+      resolved[name] = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    } catch {
+      problems.push(`${key}: cannot read ${path}`);
+    }
+  }
+  return resolved;
+}
+
 /** Parse `env` with `schema`; throws ConfigError naming every bad or missing setting. */
 export function loadConfig<S extends z.ZodType>(
   schema: S,
   env: Record<string, string | undefined> = process.env,
 ): z.infer<S> {
-  const result = schema.safeParse(env);
+  const fileProblems: string[] = [];
+  const result = schema.safeParse(withFileSettings(env, fileProblems));
+  if (fileProblems.length > 0) throw new ConfigError([...fileProblems, ...(result.success ? [] : describe(result.error))]);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
+  throw new ConfigError(describe(result.error));
+}
+
+function describe(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
     const key = issue.path.join('.') || '(environment)';
     const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
     return `${key}: ${message}`;
   });
-  throw new ConfigError(problems);
 }
 
 /**

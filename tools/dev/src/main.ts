@@ -110,11 +110,13 @@ async function main(): Promise<void> {
   const suffix = randomBytes(4).toString('hex');
   const database = testMode ? `jab_e2e_${suffix}` : 'jab';
   const redisPrefix = testMode ? `jab-e2e-${suffix}` : 'jab-dev';
-  const sinkDir = testMode ? await mkdtemp(join(tmpdir(), 'jab-sink-')) : join(root, '.jab', 'outbox');
+  // Local state: the message sink and the keys; a throwaway directory for the e2e stack.
+  const stateDir = testMode ? await mkdtemp(join(tmpdir(), 'jab-e2e-')) : join(root, '.jab');
+  const sinkDir = join(stateDir, 'outbox');
   const demoPassword = process.env.JAB_DEMO_PASSWORD ?? randomBytes(9).toString('base64url');
   await ensureDatabase(database);
 
-  const secrets = await localSecrets(testMode ? undefined : join(root, '.jab', 'dev-secrets.json'));
+  const secrets = localSecrets(root, join(stateDir, 'keys'));
   const common: NodeJS.ProcessEnv = {
     ...process.env,
     ...secrets,
@@ -137,7 +139,7 @@ async function main(): Promise<void> {
     await stopAll(procs, 30_000);
     if (testMode) {
       await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)).catch(() => undefined);
-      await rm(sinkDir, { recursive: true, force: true });
+      await rm(stateDir, { recursive: true, force: true });
     }
     process.exit(code);
   };

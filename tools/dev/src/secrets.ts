@@ -1,38 +1,14 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-
-/** The keys a local stack shares between its processes, as env settings. */
-export type LocalSecrets = Record<
-  'JWT_PRIVATE_JWK' | 'OTP_SEALING_KEY' | 'OTP_HASH_KEY' | 'NATIONAL_ID_HASH_KEY' | 'NATIONAL_ID_ENC_KEY',
-  string
->;
-
-function generate(): LocalSecrets {
-  const key = () => randomBytes(32).toString('base64url');
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return {
-    JWT_PRIVATE_JWK: JSON.stringify(privateKey.export({ format: 'jwk' })),
-    OTP_SEALING_KEY: key(),
-    OTP_HASH_KEY: key(),
-    NATIONAL_ID_HASH_KEY: key(),
-    NATIONAL_ID_ENC_KEY: key(),
-  };
-}
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 
 /**
- * Keys for a local stack. `npm start` keeps them in a git-ignored file so tokens,
- * sealed codes and national-ID hashes stay valid across restarts of the same
- * database; the throwaway e2e stack gets fresh ones. Never used outside a laptop.
+ * Keys for a local stack, as `NAME_FILE` settings (see @jab/config). The same generator
+ * as the compose stack's `secrets-init` container: one file per key in `dir`, made once
+ * and then kept, so tokens, sealed codes and national-ID hashes stay valid across
+ * restarts of the same database (`npm start` keeps them in git-ignored `.jab/`; the
+ * throwaway e2e stack gets a fresh directory). Never used outside a laptop.
  */
-export async function localSecrets(file: string | undefined): Promise<LocalSecrets> {
-  if (!file) return generate();
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as LocalSecrets;
-  } catch {
-    const secrets = generate();
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-    return secrets;
-  }
+export function localSecrets(root: string, dir: string): Record<string, string> {
+  const out = execFileSync(process.execPath, [join(root, 'docker', 'local-secrets', 'generate.mjs'), dir], { encoding: 'utf8' });
+  return JSON.parse(out) as Record<string, string>;
 }

@@ -64,6 +64,32 @@ export function jwksUrl(): string {
   return `http://${issuer.name}-api:${issuer.port}${apiBase(issuer.name)}/.well-known/jwks.json`;
 }
 
+/** Keys each service needs (production refuses to start without them), by service. */
+const SERVICE_KEYS: Record<string, string[]> = {
+  registration: ['JWT_PRIVATE_JWK', 'OTP_SEALING_KEY', 'OTP_HASH_KEY', 'NATIONAL_ID_HASH_KEY', 'NATIONAL_ID_ENC_KEY'],
+  notifications: ['OTP_SEALING_KEY'],
+};
+const KEYS_VOLUME = 'local-secrets';
+const KEYS_DIR = '/run/jab-secrets';
+
+/** Keys come as files from the one-shot secrets-init container: shared, kept, never in the file. */
+function keyProblems(name: string, serviceName: string, svc: Dict): string[] {
+  const problems: string[] = [];
+  const env = envOf(svc);
+  const keys = SERVICE_KEYS[serviceName] ?? [];
+  const mounts = Array.isArray(svc['volumes']) ? svc['volumes'].map(String) : [];
+  const mounted = mounts.find((m) => m.startsWith(`${KEYS_VOLUME}:`));
+  if (keys.length === 0 && mounted) problems.push(`${name}: mounts the keys volume but needs no key`);
+  if (keys.length === 0) return problems;
+  if (mounted !== `${KEYS_VOLUME}:${KEYS_DIR}:ro`) problems.push(`${name}: does not mount ${KEYS_VOLUME} read-only at ${KEYS_DIR}`);
+  if (dependsOn(svc)['secrets-init'] !== 'service_completed_successfully') problems.push(`${name}: does not wait for secrets-init to complete`);
+  for (const key of keys) {
+    if (key in env) problems.push(`${name}: ${key} is written into the compose file`);
+    if (env[`${key}_FILE`] !== `${KEYS_DIR}/${key}`) problems.push(`${name}: ${key}_FILE is not ${KEYS_DIR}/${key}`);
+  }
+  return problems;
+}
+
 export function composeProblems(text: string): string[] {
   const problems: string[] = [];
   const doc = dict(parseYaml(text, { merge: true }));
@@ -112,6 +138,7 @@ export function composeProblems(text: string): string[] {
       if (role === 'worker' && deps[`${spec.name}-api`] !== 'service_healthy') {
         problems.push(`${name}: does not wait for ${spec.name}-api to be healthy (its migrations)`);
       }
+      problems.push(...keyProblems(name, spec.name, svc));
     }
   }
 
@@ -160,7 +187,9 @@ export function composeProblems(text: string): string[] {
   for (const [name, svc] of Object.entries(all)) {
     if (!isDict(svc)) continue;
     const healthcheck = dict(svc['healthcheck']);
-    if (!healthTest(svc) || healthcheck['disable'] === true) problems.push(`${name}: no healthcheck`);
+    // A one-shot container (restart "no") is waited on by completion, not health.
+    const oneShot = svc['restart'] === 'no';
+    if (!oneShot && (!healthTest(svc) || healthcheck['disable'] === true)) problems.push(`${name}: no healthcheck`);
     for (const [dep, condition] of Object.entries(dependsOn(svc))) {
       if (!(dep in all)) problems.push(`${name}: depends on unknown service ${dep}`);
       if (!condition) problems.push(`${name}: depends on ${dep} without a condition`);

@@ -1,8 +1,12 @@
 import { serviceList } from '@jab/topology';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { composeProblems } from './checks.js';
-import { readRepoFile, replaceOnce } from './repo.js';
+import { readRepoFile, replaceOnce, repoRoot } from './repo.js';
 
 const compose = readRepoFile('docker-compose.yml');
 
@@ -34,6 +38,10 @@ describe('docker-compose.yml', () => {
       ['a stale JWKS URL', '/api/registration/v1/.well-known/jwks.json', '/api/registration/.well-known/jwks.json', /JWKS_URL/],
       ['postgres trusting the network', 'POSTGRES_DB: jab', 'POSTGRES_DB: jab\n      POSTGRES_HOST_AUTH_METHOD: trust', /postgres: trust authentication/],
       ['search defaulting to OpenSearch', '${SEARCH_ENGINE:-postgres}', 'opensearch', /SEARCH_ENGINE must default to postgres/],
+      ['a key written into the file', 'OTP_HASH_KEY_FILE: /run/jab-secrets/OTP_HASH_KEY', 'OTP_HASH_KEY: c2VjcmV0', /registration-api: OTP_HASH_KEY is written into the compose file/],
+      ['notifications without the sealing key', /\n\s+OTP_SEALING_KEY_FILE: \/run\/jab-secrets\/OTP_SEALING_KEY\n/, '\n', /notifications-worker: OTP_SEALING_KEY_FILE is not/],
+      ['keys mounted writable', 'local-secrets:/run/jab-secrets:ro', 'local-secrets:/run/jab-secrets', /notifications-api: does not mount local-secrets read-only/],
+      ['a service not waiting for its keys', 'condition: service_completed_successfully', 'condition: service_started', /registration-api: does not wait for secrets-init/],
       ['the ALB config not mounted', './docker/alb/nginx.conf:', './docker/alb/other.conf:', /alb: does not mount/],
     ];
     it.each(drifts)('%s', (_, from, to, reported) => {
@@ -41,10 +49,36 @@ describe('docker-compose.yml', () => {
       expect(problems.join('\n')).toMatch(reported);
     });
 
+    it('keys mounted where they are not needed', () => {
+      const doc = parse(compose, { merge: true }) as { services: Record<string, Record<string, unknown>> };
+      doc.services['search-worker']!['volumes'] = ['local-secrets:/run/jab-secrets:ro'];
+      expect(composeProblems(stringify(doc))).toContain('search-worker: mounts the keys volume but needs no key');
+    });
+
     it('a missing worker', () => {
       const doc = parse(compose, { merge: true }) as { services: Record<string, unknown> };
       delete doc.services['notifications-worker'];
       expect(composeProblems(stringify(doc))).toContain('notifications-worker: missing');
     });
+  });
+});
+
+describe('docker/local-secrets/generate.mjs (the secrets-init container, and npm start)', () => {
+  it('writes every key once, readable by its owner alone, and keeps it on the next run', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'jab-keys-')), 'keys');
+    const run = () => JSON.parse(execFileSync(process.execPath, [resolve(repoRoot, 'docker/local-secrets/generate.mjs'), dir], { encoding: 'utf8' })) as Record<string, string>;
+    const settings = run();
+    const doc = parse(compose, { merge: true }) as { services: Record<string, { environment: Record<string, string> }> };
+    const env = doc.services['registration-api']!.environment;
+    // Exactly the NAME_FILE settings the compose file gives registration, pointing into dir.
+    expect(Object.keys(settings).sort()).toEqual(Object.keys(env).filter((k) => k.endsWith('_FILE')).sort());
+    const values = Object.fromEntries(Object.entries(settings).map(([k, file]) => [k, readFileSync(file, 'utf8')]));
+    for (const [k, file] of Object.entries(settings)) {
+      expect(statSync(file).mode & 0o777).toBe(0o400);
+      if (k === 'JWT_PRIVATE_JWK_FILE') expect(JSON.parse(values[k]!)).toMatchObject({ kty: 'EC', crv: 'P-256', d: expect.any(String) });
+      else expect(Buffer.from(values[k]!, 'base64url')).toHaveLength(32);
+    }
+    run();
+    for (const [k, file] of Object.entries(settings)) expect(readFileSync(file, 'utf8')).toBe(values[k]);
   });
 });

@@ -18,7 +18,8 @@ const problemsOf = (env: Record<string, string>) => {
 
 describe('identity settings', () => {
   it('are all required in production, each named', () => {
-    expect(problemsOf({ ...base, NODE_ENV: 'production', JWT_PRIVATE_JWK: '{}' })).toEqual([
+    expect(problemsOf({ ...base, NODE_ENV: 'production' })).toEqual([
+      'JWT_PRIVATE_JWK: is required in production',
       'OTP_SEALING_KEY: is required in production',
       'OTP_HASH_KEY: is required in production',
       'NATIONAL_ID_HASH_KEY: is required in production',
