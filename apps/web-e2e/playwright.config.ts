@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
@@ -10,6 +12,8 @@ const repoRoot = path.resolve(here, '../..');
 // (webServer env) and the test workers (forked from this process) see the same value.
 process.env['JAB_DEMO_PASSWORD'] ||= `e2e-${randomBytes(18).toString('base64url')}`;
 const demoPassword = process.env['JAB_DEMO_PASSWORD'];
+// Where the local stack's notifications sink writes what citizens receive (support.ts reads codes there).
+process.env['JAB_STATE_DIR'] ||= mkdtempSync(path.join(tmpdir(), 'jab-e2e-'));
 
 // Web port from libs/topology (web.port). Point JAB_E2E_BASE_URL at an already running platform
 // (docker compose's ALB stand-in, a QA environment) to skip starting the local stack.

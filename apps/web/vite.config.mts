@@ -40,7 +40,7 @@ export default defineConfig(() => ({
     watch: false,
     globals: true,
     environment: 'jsdom',
-    include: ['src/**/*.test.tsx'],
+    include: ['src/**/*.test.{ts,tsx}'],
     reporters: ['default'],
     restoreMocks: true,
     unstubGlobals: true,

@@ -1,5 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, type Page, type TestInfo } from '@playwright/test';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
 /** Password of the seeded demo accounts, shared with the stack by playwright.config.ts. */
 export function demoPassword(): string {
@@ -50,4 +52,45 @@ export async function signIn(page: Page, email: string): Promise<void> {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(demoPassword());
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+interface SinkLine {
+  template: string;
+  to: { channel: string; address: string };
+  subject: string;
+  body: string;
+  sentAt: string;
+}
+
+/** Messages the local stack "sent" (its notifications sink), newest last. */
+export function sentMessages(): SinkLine[] {
+  const dir = process.env['JAB_STATE_DIR'];
+  if (!dir) throw new Error('JAB_STATE_DIR is not set (playwright.config.ts sets it)');
+  const file = path.join(dir, 'outbox', 'outbox.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as SinkLine);
+}
+
+/**
+ * The newest one-time code sent to `address` after `since`, as the citizen reads it in
+ * their message; waits for delivery (outbox → queue → worker), bounded.
+ */
+export async function codeSentTo(address: string, since: Date): Promise<string> {
+  let code: string | undefined;
+  await expect
+    .poll(
+      () => {
+        const message = sentMessages()
+          .filter((m) => m.to.address === address && new Date(m.sentAt) >= since && /\b\d{6}\b/.test(m.body))
+          .at(-1);
+        code = message?.body.match(/\b(\d{6})\b/)?.[1];
+        return code;
+      },
+      { timeout: 60_000, intervals: [500, 1_000] },
+    )
+    .toBeDefined();
+  return code!;
 }

@@ -45,5 +45,7 @@ describe('loadConfig', () => {
     expect(loadConfig(schema, { ...rest, JWKS_URL_FILE: join(dir, 'jwks') }).JWKS_URL).toBe('http://registration:3001/jwks.json');
     expect(loadConfig(schema, { ...good, JWKS_URL_FILE: join(dir, 'jwks') }).JWKS_URL).toBe(good.JWKS_URL);
     expect(() => loadConfig(schema, { ...rest, JWKS_URL_FILE: join(dir, 'missing') })).toThrow(/JWKS_URL_FILE: cannot read/);
+    // Another program's *_FILE variable is none of Jab's business.
+    expect(loadConfig(schema, { ...good, TF_CLI_CONFIG_FILE: join(dir, 'missing') }).JWKS_URL).toBe(good.JWKS_URL);
   });
 });

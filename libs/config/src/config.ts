@@ -31,16 +31,22 @@ export const baseConfigSchema = z.object({
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 
+/** The settings a schema declares (an object schema's keys, refinements included). */
+function settingNames(schema: z.ZodType): Set<string> {
+  return new Set(schema instanceof z.ZodObject ? Object.keys(schema.shape) : []);
+}
+
 /**
- * `NAME_FILE=/path` supplies `NAME` from a file (Docker/compose secrets); a value set
+ * `NAME_FILE=/path` supplies `NAME` from a file (Docker/compose secrets) for the settings
+ * the schema declares (other `*_FILE` variables belong to other programs); a value set
  * directly wins. Unreadable files are reported like any other bad setting.
  */
-function withFileSettings(env: Record<string, string | undefined>, problems: string[]): Record<string, string | undefined> {
+function withFileSettings(env: Record<string, string | undefined>, names: Set<string>, problems: string[]): Record<string, string | undefined> {
   const resolved = { ...env };
   for (const [key, path] of Object.entries(env)) {
     if (!key.endsWith('_FILE') || !path) continue;
     const name = key.slice(0, -'_FILE'.length);
-    if (resolved[name] !== undefined) continue;
+    if (!names.has(name) || resolved[name] !== undefined) continue;
     try {
       resolved[name] = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
     } catch {
@@ -56,7 +62,7 @@ export function loadConfig<S extends z.ZodType>(
   env: Record<string, string | undefined> = process.env,
 ): z.infer<S> {
   const fileProblems: string[] = [];
-  const result = schema.safeParse(withFileSettings(env, fileProblems));
+  const result = schema.safeParse(withFileSettings(env, settingNames(schema), fileProblems));
   if (fileProblems.length > 0) throw new ConfigError([...fileProblems, ...(result.success ? [] : describe(result.error))]);
   if (result.success) return result.data;
   throw new ConfigError(describe(result.error));

@@ -111,7 +111,8 @@ async function main(): Promise<void> {
   const database = testMode ? `jab_e2e_${suffix}` : 'jab';
   const redisPrefix = testMode ? `jab-e2e-${suffix}` : 'jab-dev';
   // Local state: the message sink and the keys; a throwaway directory for the e2e stack.
-  const stateDir = testMode ? await mkdtemp(join(tmpdir(), 'jab-e2e-')) : join(root, '.jab');
+  // JAB_STATE_DIR lets the e2e suite read the messages a citizen receives (their sign-in codes).
+  const stateDir = testMode ? (process.env.JAB_STATE_DIR ?? (await mkdtemp(join(tmpdir(), 'jab-e2e-')))) : join(root, '.jab');
   const sinkDir = join(stateDir, 'outbox');
   const demoPassword = process.env.JAB_DEMO_PASSWORD ?? randomBytes(9).toString('base64url');
   await ensureDatabase(database);

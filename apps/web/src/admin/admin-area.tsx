@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { dailyRegistrations, describeError, type DailyRegistrations, type StaffSession } from '../shared/api';
+import type { StaffSessionResponse as StaffSession } from '@jab/contracts';
+import { describeError } from '../shared/api';
+import { dailyRegistrations, type DailyRegistrations } from './admin.api';
 import { SignInForm } from '../shared/sign-in-form';
 
 function Dashboard({ session }: { session: StaffSession }) {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Registration } from '../shared/api';
+import type { Registration } from './citizen.api';
 import { Confirmation } from './confirmation';
 import { RegisterForm } from './register-form';
 

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
-import { describeError, listMessages, type Message, type Registration } from '../shared/api';
+import { describeError } from '../shared/api';
+import { listMessages, type Message, type Registration } from './citizen.api';
 import { pollUntil } from '../shared/poll';
 
 const TEMPLATE_NAMES: Record<string, string> = { welcome: 'Welcome message' };
-const CHANNEL_NAMES: Record<Message['channel'], string> = { email: 'email', sms: 'SMS' };
+const CHANNEL_NAMES: Record<Message['channel'], string> = { email: 'email', sms: 'SMS', sink: 'local outbox' };
 
 /** About ninety seconds: the welcome message normally lands within seconds. */
 const POLL = { intervalMs: 1500, attempts: 60 };

@@ -1,13 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
-import {
-  ApiError,
-  LANGUAGES,
-  describeError,
-  register,
-  type Contact,
-  type Language,
-  type Registration,
-} from '../shared/api';
+import { ApiError, describeError } from '../shared/api';
+import { LANGUAGES, register, type Contact, type Language, type Registration } from './citizen.api';
 import { Field } from '../shared/field';
 
 const LANGUAGE_NAMES: Record<Language, string> = {
@@ -68,7 +61,7 @@ export function RegisterForm({ onRegistered }: RegisterFormProps) {
         birthDate,
         region: region.trim().toUpperCase(),
         preferredLanguage,
-        contact: { channel, address: address.trim() },
+        contact: { channel, address: address.trim() } as Contact,
       });
       onRegistered(registration);
     } catch (e) {

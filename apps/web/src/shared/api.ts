@@ -1,66 +1,10 @@
 /**
- * Typed client for the platform's public APIs. Everything goes through the same origin
- * under /api (the ALB in AWS, nginx in compose, Vite's proxy in development).
+ * The one HTTP client of the app. Everything goes through the same origin under /api
+ * (the ALB in AWS, nginx in compose, Vite's proxy in development); response and request
+ * shapes are the services' own contracts (`@jab/contracts`). Each area keeps its calls
+ * in its own `*.api.ts`, so a citizen's bundle never carries the staff console's.
  */
-
-export const LANGUAGES = ['en', 'es', 'fr', 'hi', 'ar'] as const;
-export type Language = (typeof LANGUAGES)[number];
-
-export type Contact = { channel: 'email'; address: string } | { channel: 'sms'; address: string };
-
-export interface RegistrantInput {
-  fullName: string;
-  /** YYYY-MM-DD */
-  birthDate: string;
-  /** ISO 3166-2 subdivision, e.g. IN-MH */
-  region: string;
-  preferredLanguage: Language;
-  contact: Contact;
-}
-
-export interface Registrant {
-  id: string;
-  fullName: string;
-  birthDate: string;
-  region: string;
-  preferredLanguage: Language;
-  createdAt: string;
-}
-
-export interface Registration {
-  registrant: Registrant;
-  accessToken: string;
-}
-
-export type MessageStatus = 'queued' | 'sent' | 'failed';
-
-export interface Message {
-  id: string;
-  template: string;
-  channel: Contact['channel'];
-  status: MessageStatus;
-  createdAt: string;
-  sentAt: string | null;
-}
-
-export type StaffRole = 'staff' | 'center-admin' | 'national-admin';
-
-export interface StaffSession {
-  accessToken: string;
-  role: StaffRole;
-}
-
-export interface RegistrantHit {
-  id: string;
-  fullName: string;
-  birthYear: number;
-  region: string;
-}
-
-export interface DailyRegistrations {
-  items: { day: string; count: number }[];
-  total: number;
-}
+import type { StaffSessionResponse } from '@jab/contracts';
 
 export interface FieldError {
   /** Dotted path into the request body, e.g. `contact.address`; empty for the whole body. */
@@ -120,51 +64,53 @@ async function toApiError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, title, detail, fieldErrors);
 }
 
-interface RequestOptions {
-  method?: 'GET' | 'POST';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RequestOptions {
+  method?: Method;
   body?: unknown;
+  query?: Record<string, string | number | boolean | undefined>;
   token?: string;
+  /** Extra headers, e.g. `Idempotency-Key` or `X-Access-Reason`. */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
-async function request<T>(path: string, { method = 'GET', body, token, signal }: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+/** Calls a Jab API; throws ApiError with the problem's field errors on any non-2xx answer. */
+export async function apiRequest<T>(path: string, { method = 'GET', body, query, token, headers: extra, signal }: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...extra };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers['authorization'] = `Bearer ${token}`;
-  const res = await fetch(path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal,
-  });
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') params.set(k, String(v));
+  const url = params.size > 0 ? `${path}?${params}` : path;
+  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
   if (!res.ok) throw await toApiError(res);
+  if (res.status === 204 || res.headers.get('content-length') === '0') return undefined as T;
   return (await res.json()) as T;
 }
 
-export function register(input: RegistrantInput, signal?: AbortSignal): Promise<Registration> {
-  return request('/api/registration/v1/registrants', { method: 'POST', body: input, signal });
+/** Base path of a service's public API. */
+export const API = {
+  registration: '/api/registration/v1',
+  notifications: '/api/notifications/v1',
+  search: '/api/search/v1',
+  analytics: '/api/analytics/v1',
+} as const;
+
+export function signInStaff(email: string, password: string, signal?: AbortSignal): Promise<StaffSessionResponse> {
+  return apiRequest(`${API.registration}/staff-sessions`, { method: 'POST', body: { email, password }, signal });
 }
 
-export async function listMessages(token: string, signal?: AbortSignal): Promise<Message[]> {
-  const { items } = await request<{ items: Message[] }>('/api/notifications/v1/messages', { token, signal });
-  return items;
-}
-
-export function signInStaff(email: string, password: string, signal?: AbortSignal): Promise<StaffSession> {
-  return request('/api/registration/v1/staff-sessions', { method: 'POST', body: { email, password }, signal });
-}
-
-export async function searchRegistrants(token: string, q: string, signal?: AbortSignal): Promise<RegistrantHit[]> {
-  const query = new URLSearchParams({ q });
-  const { items } = await request<{ items: RegistrantHit[] }>(`/api/search/v1/registrants?${query}`, {
-    token,
-    signal,
-  });
-  return items;
-}
-
-export function dailyRegistrations(token: string, signal?: AbortSignal): Promise<DailyRegistrations> {
-  return request('/api/analytics/v1/registrations/daily', { token, signal });
+/** Translation key (namespace `common`) of a failure people can act on. */
+export function errorKey(error: unknown): string {
+  if (!(error instanceof ApiError)) return 'errors.network';
+  if (error.status === 401) return 'errors.signedOut';
+  if (error.status === 403) return 'errors.forbidden';
+  if (error.status === 404) return 'errors.notFound';
+  if (error.status === 429) return 'errors.tooMany';
+  if (error.status >= 500) return 'errors.server';
+  return 'errors.rejected';
 }
 
 /** A message for people: the server's detail when it gave one, a generic line otherwise. */

@@ -1,5 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { describeError, signInStaff, type StaffSession } from './api';
+import { useTranslation } from 'react-i18next';
+import type { StaffSessionResponse as StaffSession } from '@jab/contracts';
+import { signInStaff } from './api';
+import { ErrorMessage } from './async';
 import { Field } from './field';
 
 interface SignInFormProps {
@@ -12,7 +15,8 @@ export function SignInForm({ idPrefix, onSignedIn }: SignInFormProps) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<unknown>();
+  const { t } = useTranslation('common');
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -21,15 +25,15 @@ export function SignInForm({ idPrefix, onSignedIn }: SignInFormProps) {
     try {
       onSignedIn(await signInStaff(email.trim(), password));
     } catch (e) {
-      setError(describeError(e));
+      setError(e);
       setBusy(false);
     }
   }
 
   return (
     <form onSubmit={submit} aria-labelledby={`${idPrefix}-sign-in-title`} noValidate>
-      <h2 id={`${idPrefix}-sign-in-title`}>Sign in</h2>
-      <Field id={`${idPrefix}-email`} label="Email">
+      <h2 id={`${idPrefix}-sign-in-title`}>{t('signIn.title')}</h2>
+      <Field id={`${idPrefix}-email`} label={t('signIn.email')}>
         {(aria) => (
           <input
             {...aria}
@@ -41,7 +45,7 @@ export function SignInForm({ idPrefix, onSignedIn }: SignInFormProps) {
           />
         )}
       </Field>
-      <Field id={`${idPrefix}-password`} label="Password">
+      <Field id={`${idPrefix}-password`} label={t('signIn.password')}>
         {(aria) => (
           <input
             {...aria}
@@ -53,13 +57,9 @@ export function SignInForm({ idPrefix, onSignedIn }: SignInFormProps) {
           />
         )}
       </Field>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      {error !== undefined && <ErrorMessage error={error} />}
       <button type="submit" disabled={busy}>
-        {busy ? 'Signing in…' : 'Sign in'}
+        {busy ? t('signIn.busy') : t('actions.signIn')}
       </button>
     </form>
   );

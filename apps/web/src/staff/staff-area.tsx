@@ -1,5 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { describeError, searchRegistrants, type RegistrantHit, type StaffSession } from '../shared/api';
+import type { StaffSessionResponse as StaffSession } from '@jab/contracts';
+import { describeError } from '../shared/api';
+import { searchRegistrants, type RegistrantHit } from './staff.api';
 import { SignInForm } from '../shared/sign-in-form';
 
 type Results = { query: string; items: RegistrantHit[] };
