@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -152,7 +152,7 @@ export class ServicesStack extends Stack {
     serviceList().forEach((spec, index) => {
       const taskRole = this.taskRole(spec, config, data);
       const image = ecs.ContainerImage.fromEcrRepository(props.repositories[spec.name], config.bootstrapImageTag);
-      const settings = { config, spec, image, taskRole, ...this.settingsOf(spec, config, data) };
+      const settings = { config, spec, image, taskRole, ...this.settingsOf(spec, config, data, tasksSecurityGroup) };
 
       const apiTask = new ServiceTask(this, `${spec.name}-api-task`, { ...settings, role: 'api' });
       apis[spec.name] = new BlueGreenService(this, `${spec.name}-api`, {
@@ -172,6 +172,7 @@ export class ServicesStack extends Stack {
 
       if (spec.worker) {
         const workerTask = new ServiceTask(this, `${spec.name}-worker-task`, { ...settings, role: 'worker' });
+        if (spec.name === 'analytics') this.allowReportTasks(taskRole, workerTask);
         this.workers[spec.name] = new WorkerService(this, `${spec.name}-worker`, {
           config,
           spec,
@@ -209,6 +210,14 @@ export class ServicesStack extends Stack {
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:es:${this.region}:${this.account}:domain/${names.searchDomain(config)}/*]`,
       );
     }
+    if (spec.name === 'notifications') {
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+      acknowledge(
+        role,
+        'SMS to a phone number is an SNS Publish without a topic: AWS accepts no narrower resource for it (topics are not used).',
+        'AwsSolutions-IAM5[Resource::*]',
+      );
+    }
     if (spec.name === 'analytics') {
       const bucket = `arn:${this.partition}:s3:::${names.reportsBucket(config)}`;
       role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket] }));
@@ -225,8 +234,42 @@ export class ServicesStack extends Stack {
     return role;
   }
 
+  /**
+   * Reports run as one-off Fargate tasks of the analytics worker's task definition
+   * (REPORT_RUNNER=ecs): the api starts, follows and, past its bound, stops them, and
+   * passes that task definition's two roles to ECS. Nothing else in ECS or IAM.
+   */
+  private allowReportTasks(role: iam.Role, workerTask: ServiceTask): void {
+    const family = workerTask.family;
+    const arn = (resource: string) => `arn:${this.partition}:ecs:${this.region}:${this.account}:${resource}`;
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['ecs:RunTask'],
+        resources: [arn(`task-definition/${family}:*`)],
+        conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } },
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['ecs:DescribeTasks', 'ecs:StopTask'], resources: [arn(`task/${this.cluster.clusterName}/*`)] }),
+    );
+    const executionRole = workerTask.taskDefinition.executionRole;
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [role.roleArn, ...(executionRole ? [executionRole.roleArn] : [])],
+        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      }),
+    );
+    acknowledge(
+      role,
+      'Report tasks: any revision of the one analytics worker family (blue/green registers new ones), and the tasks of the one cluster, whose ids are only known at run time.',
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:${this.region}:${this.account}:task-definition/${family}:*]`,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:${this.region}:${this.account}:task/<${this.getLogicalId(this.cluster.node.defaultChild as CfnElement)}>/*]`,
+    );
+  }
+
   /** Environment and secrets of a service's containers (both roles). */
-  private settingsOf(spec: ServiceSpec, config: EnvConfig, data: DataStack) {
+  private settingsOf(spec: ServiceSpec, config: EnvConfig, data: DataStack, tasksSecurityGroup: ec2.ISecurityGroup) {
     const db = data.database.clusterEndpoint;
     // The user and password come from the rotated secret as PGUSER/PGPASSWORD, which pg
     // reads when the URL has none: the URL itself holds no credential.
@@ -248,8 +291,31 @@ export class ServicesStack extends Stack {
       environment.JWKS_URL = `https://${config.domain.web}/api/registration/v1/.well-known/jwks.json`;
     }
     if (spec.name === 'search') environment.OPENSEARCH_URL = `https://${data.search.domain.domainEndpoint}`;
-    if (spec.name === 'analytics') environment.REPORTS_BUCKET = data.reportsBucket.bucketName;
-    if (spec.name === 'notifications') environment.NOTIFY_SINK_DIR = `${TMP_PATH}/sink`;
+    if (spec.name === 'analytics') {
+      // Exports go to S3 (presigned downloads); each report runs as its own Fargate task.
+      Object.assign(environment, {
+        REPORT_STORE: 's3',
+        REPORT_BUCKET: data.reportsBucket.bucketName,
+        REPORT_RUNNER: 'ecs',
+        ECS_CLUSTER: this.cluster.clusterName,
+        ECS_TASK_DEFINITION: names.family(config, spec.name, 'worker'),
+        ECS_CONTAINER_NAME: names.container(spec.name),
+        ECS_SUBNETS: this.cluster.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds.join(','),
+        ECS_SECURITY_GROUPS: tasksSecurityGroup.securityGroupId,
+        AWS_REGION: this.region,
+      });
+    }
+    if (spec.name === 'notifications') {
+      // Email through SES's SMTP interface (the URL with its SMTP credentials is set by an
+      // operator, see docs/operations.md), SMS through SNS with the task role.
+      Object.assign(environment, {
+        NOTIFY_EMAIL_TRANSPORT: 'smtp',
+        NOTIFY_SMS_TRANSPORT: 'sns',
+        NOTIFY_EMAIL_FROM: `Jab <no-reply@${config.domain.web}>`,
+        AWS_REGION: this.region,
+      });
+      secrets.SMTP_URL = ecs.Secret.fromSecretsManager(data.smtpUrl);
+    }
     return { environment, secrets };
   }
 }

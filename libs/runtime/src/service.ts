@@ -112,6 +112,12 @@ export async function runService<C extends BaseConfig>(
 ): Promise<RunningService | undefined> {
   const config = loadConfig(def.config, env);
   const logger = createLogger({ service: def.name, level: config.LOG_LEVEL }).child({ role: config.ROLE });
+  // `check-config`: validate the settings (as a task definition would give them) and stop,
+  // touching nothing; a bad setting has already ended the process above.
+  if (argv[0] === 'check-config') {
+    logger.info('settings are valid');
+    return undefined;
+  }
   const pool = createPool(config.DATABASE_URL, { applicationName: `${def.name}-${config.ROLE}` });
   const [command, ...args] = argv;
 
@@ -119,7 +125,7 @@ export async function runService<C extends BaseConfig>(
     try {
       if (command === 'migrate') await migrate({ databaseUrl: config.DATABASE_URL, schema: def.name, dir: def.migrationsDir, logger });
       else if (def.commands?.[command]) await def.commands[command]({ config, logger, pool }, args, env);
-      else throw new Error(`unknown command "${command}"; known: migrate, ${Object.keys(def.commands ?? {}).join(', ')}`);
+      else throw new Error(`unknown command "${command}"; known: check-config, migrate, ${Object.keys(def.commands ?? {}).join(', ')}`);
     } finally {
       await pool.end();
     }
