@@ -146,54 +146,76 @@ interface RegistrantRow {
   sort_name: string;
 }
 
+/** A `LIKE` pattern for "starts with `prefix`" (wildcards in the prefix itself escaped). */
+function prefixPattern(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 async function searchRegistrants(
   db: Queryable,
   query: RegistrantQuery,
 ): Promise<Page<RegistrantDocument>> {
   const fingerprint = fingerprintOf(query);
-  const params: unknown[] = [];
-  const p = (value: unknown) => `$${params.push(value)}`;
-  const where: string[] = [];
-  let tier = '0';
-  let negScore = '0';
-  if (query.text) {
-    const keys = nameKeys(query.text);
-    const k = `search.fold(${p(query.text)})`;
-    const l = `${p(keys.latin)}::text`;
-    const s = `${p(keys.skeleton)}::text`;
-    // Skeletons are compared only across scripts (see keys.ts).
-    const crossScript = `NOT (${p(keys.latinScript)}::boolean AND r.latin_script)`;
-    where.push(
-      `(${k} <% r.name_key OR ${l} <% r.latin_key OR (${s} <% r.skeleton_key AND ${crossScript}))`,
-    );
-    if (query.sort === 'relevance') {
-      tier = `CASE WHEN r.name_key = ${k} OR r.latin_key = ${l} THEN 0
-                   WHEN starts_with(r.name_key, ${k}) OR starts_with(r.latin_key, ${l}) THEN 1 ELSE 2 END`;
-      negScore = `-round(1e6 * greatest(word_similarity(${k}, r.name_key), word_similarity(${l}, r.latin_key),
-                    CASE WHEN ${crossScript} THEN 0.9 * word_similarity(${s}, r.skeleton_key) ELSE 0 END))::int`;
+  const folded = query.text ? (await db.query<{ k: string }>('SELECT search.fold($1) AS k', [query.text])).rows[0]!.k : '';
+  const after = query.cursor ? decodeCursor(query.cursor, fingerprint) : undefined;
+
+  /**
+   * `prefixOnly`: exact and prefix matches alone, read through the B-tree prefix indexes
+   * (tiers 0 and 1 of the ranking). The full query adds the trigram (fuzzy) matches.
+   */
+  const run = (prefixOnly: boolean) => {
+    const params: unknown[] = [];
+    const p = (value: unknown) => `$${params.push(value)}`;
+    const where: string[] = [];
+    let tier = '0';
+    let negScore = '0';
+    if (query.text) {
+      const keys = nameKeys(query.text);
+      const k = `${p(folded)}::text`;
+      const l = `${p(keys.latin)}::text`;
+      const s = `${p(keys.skeleton)}::text`;
+      // Skeletons are compared only across scripts (see keys.ts).
+      const crossScript = `NOT (${p(keys.latinScript)}::boolean AND r.latin_script)`;
+      const prefixes = [
+        ...(folded ? [`r.name_key LIKE ${p(prefixPattern(folded))}`] : []),
+        ...(keys.latin ? [`r.latin_key LIKE ${p(prefixPattern(keys.latin))}`] : []),
+      ];
+      const prefixMatch = prefixes.length ? `(${prefixes.join(' OR ')})` : 'false';
+      const fuzzyMatch = `${k} <% r.name_key OR ${l} <% r.latin_key OR (${s} <% r.skeleton_key AND ${crossScript})`;
+      where.push(prefixOnly ? prefixMatch : `(${prefixMatch} OR ${fuzzyMatch})`);
+      if (query.sort === 'relevance') {
+        tier = `CASE WHEN r.name_key = ${k} OR r.latin_key = ${l} THEN 0 WHEN ${prefixMatch} THEN 1 ELSE 2 END`;
+        negScore = `-round(1e6 * greatest(word_similarity(${k}, r.name_key), word_similarity(${l}, r.latin_key),
+                      CASE WHEN ${crossScript} THEN 0.9 * word_similarity(${s}, r.skeleton_key) ELSE 0 END))::int`;
+      }
     }
+    if (query.region) where.push(`r.region = ${p(query.region)}`);
+    if (query.birthYear !== undefined) where.push(`r.birth_year = ${p(query.birthYear)}`);
+    if (query.phoneSuffix) where.push(`r.phone_suffix = ${p(query.phoneSuffix)}`);
+    const afterSql = after
+      ? `WHERE (tier, neg_score, sort_name, id) > (${p(after[0])}::int, ${p(after[1])}::int, ${p(after[2])}::text COLLATE "C", ${p(after[3])}::uuid)`
+      : '';
+    return db.query<RegistrantRow>(
+      `SELECT * FROM (
+         SELECT r.id, r.full_name, r.birth_year, r.region, r.phone_suffix, r.version, r.source_event_at,
+                ${tier} AS tier, ${negScore} AS neg_score, r.name_key COLLATE "C" AS sort_name
+           FROM search.registrants r
+          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ) hits ${afterSql}
+       ORDER BY tier, neg_score, sort_name, id
+       LIMIT ${p(query.limit + 1)}`,
+      params,
+    );
+  };
+
+  // Exact and prefix matches rank before every fuzzy one: when they fill the first page
+  // on their own, that page is theirs and the trigram ranking of thousands is skipped.
+  let rows: RegistrantRow[] | undefined;
+  if (query.text && query.sort === 'relevance' && !after) {
+    const prefix = (await run(true)).rows;
+    if (prefix.length > query.limit) rows = prefix;
   }
-  if (query.region) where.push(`r.region = ${p(query.region)}`);
-  if (query.birthYear !== undefined)
-    where.push(`r.birth_year = ${p(query.birthYear)}`);
-  if (query.phoneSuffix) where.push(`r.phone_suffix = ${p(query.phoneSuffix)}`);
-  const after = query.cursor
-    ? decodeCursor(query.cursor, fingerprint)
-    : undefined;
-  const afterSql = after
-    ? `WHERE (tier, neg_score, sort_name, id) > (${p(after[0])}::int, ${p(after[1])}::int, ${p(after[2])}::text COLLATE "C", ${p(after[3])}::uuid)`
-    : '';
-  const { rows } = await db.query<RegistrantRow>(
-    `SELECT * FROM (
-       SELECT r.id, r.full_name, r.birth_year, r.region, r.phone_suffix, r.version, r.source_event_at,
-              ${tier} AS tier, ${negScore} AS neg_score, r.name_key COLLATE "C" AS sort_name
-         FROM search.registrants r
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ) hits ${afterSql}
-     ORDER BY tier, neg_score, sort_name, id
-     LIMIT ${p(query.limit + 1)}`,
-    params,
-  );
+  rows ??= (await run(false)).rows;
   return page(
     rows,
     query.limit,

@@ -259,6 +259,26 @@ export function engineConformance(
         await engine.refresh();
         expect(await names('Adaeze')).toEqual([]);
       });
+      it('ranks every prefix match before fuzzy ones, across pages, each hit once', async () => {
+        // Their own region keeps these out of the other tests' results.
+        const region = 'PT-11';
+        const prefixed = ['Mariana Silva', 'Mariana Costa', 'Maria Santos', 'Marianela Duarte'].map((name) => person(name, region, 1980));
+        const fuzzy = [person('Mario Rossi', region, 1980), person('Marta Reis', region, 1980)];
+        await engine.bulkIndexRegistrants([...prefixed, ...fuzzy]);
+        await engine.refresh();
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        for (let i = 0; i < 10; i++) {
+          const page = await engine.searchRegistrants({ text: 'Maria', region, sort: 'relevance', limit: 2, cursor });
+          seen.push(...page.items.map((d) => d.fullName));
+          if (!page.nextCursor) break;
+          cursor = page.nextCursor;
+        }
+        expect(new Set(seen).size).toBe(seen.length);
+        expect(seen[0]).toBe('Maria Santos');
+        expect(seen.slice(0, prefixed.length).sort()).toEqual(prefixed.map((d) => d.fullName).sort());
+        expect(seen.slice(prefixed.length).every((name) => fuzzy.some((d) => d.fullName === name))).toBe(true);
+      });
     });
 
     describe('centers', () => {
