@@ -13,6 +13,8 @@ export const names = {
   ecsService: (service: ServiceName, role: 'api' | 'worker') => `${service}-${role}`,
   family: (env: EnvConfig, service: ServiceName, role: 'api' | 'worker') => `jab-${env.name}-${service}-${role}`,
   /** One container per task, named after the service: the AppSpec's ContainerName. */
+  /** The SES configuration set every email is sent with (its events reach notifications). */
+  sesConfigurationSet: (env: EnvConfig) => `jab-${env.name}`,
   container: (service: ServiceName) => service,
   codedeployApplication: (env: EnvConfig) => `jab-${env.name}`,
   deploymentGroup: (service: ServiceName) => `${service}-api`,

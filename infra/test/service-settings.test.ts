@@ -17,6 +17,7 @@ const repoRoot = join(import.meta.dirname, '../..');
 const resolved: Record<string, string> = {
   DATABASE_URL: 'postgres://jab.cluster.example:5432/jab?sslmode=no-verify',
   OPENSEARCH_URL: 'https://search.example',
+  SES_EVENTS_TOPIC_ARN: 'arn:aws:sns:eu-central-1:111111111111:jab-prod-EmailEvents',
   REPORT_BUCKET: 'jab-prod-reports',
   ECS_CLUSTER: 'jab-prod',
   ECS_SUBNETS: 'subnet-0a,subnet-0b,subnet-0c',
@@ -82,7 +83,7 @@ describe('production task definitions', () => {
 
   it('send real messages and store reports in S3 through one-off tasks, never local sinks or folders', () => {
     for (const { family, env } of settings.filter((s) => s.service === 'notifications')) {
-      expect(env, family).toMatchObject({ NOTIFY_EMAIL_TRANSPORT: 'smtp', NOTIFY_SMS_TRANSPORT: 'sns' });
+      expect(env, family).toMatchObject({ NOTIFY_EMAIL_TRANSPORT: 'smtp', NOTIFY_SMS_TRANSPORT: 'sns', SES_CONFIGURATION_SET: 'jab-prod' });
       expect(env, family).not.toHaveProperty('NOTIFY_SINK_DIR');
     }
     for (const { family, env } of settings.filter((s) => s.service === 'analytics')) {

@@ -32,6 +32,10 @@ export const notificationsConfig = baseConfigSchema
         }
       }, 'must be the base64url form of 32 random bytes')
       .optional(),
+    /** SNS topic SES publishes email events to (delivery, bounce); unset: no receipts. */
+    SES_EVENTS_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, 'must be an SNS topic ARN').optional(),
+    /** SES configuration set whose event destination is that topic (sent as X-SES-CONFIGURATION-SET). */
+    SES_CONFIGURATION_SET: z.string().regex(/^[\w-]{1,64}$/, 'must be an SES configuration set name').optional(),
     /** Jobs each delivery worker (per channel) runs at once. */
     NOTIFY_CONCURRENCY: positiveInt.default(16),
     /** Registration events handled at once per worker process. */

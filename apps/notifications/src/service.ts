@@ -12,6 +12,8 @@ import { handleRegistrationEvent } from './events/events.service.js';
 import { messagesRouter, messagesRoutes } from './messages/messages.routes.js';
 import { registerNotificationMetrics } from './metrics.js';
 import { preferencesRouter, preferencesRoutes } from './preferences/preferences.routes.js';
+import { providerEventsRouter, providerEventsRoutes } from './provider-events/provider-events.routes.js';
+import { httpsCertificates } from './provider-events/sns-signature.js';
 import { openQueues, SCHEDULE_QUEUE, scheduledJob, SEND_QUEUES, sendJob } from './queues.js';
 import { runScheduled } from './schedule/schedule.service.js';
 
@@ -45,8 +47,9 @@ export const notificationsService = defineService({
         messagesRouter({ pool, verifier }),
         preferencesRouter({ pool, verifier }),
         queueBoardRouter({ queues: queues.all, verifier, apiBase: '/api/notifications/v1' }),
+        providerEventsRouter({ pool, logger, topicArn: config.SES_EVENTS_TOPIC_ARN, certificates: httpsCertificates() }),
       ],
-      routes: [...messagesRoutes, ...preferencesRoutes],
+      routes: [...messagesRoutes, ...preferencesRoutes, ...providerEventsRoutes],
     };
   },
   consumers: (ctx) => {

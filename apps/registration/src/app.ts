@@ -1,27 +1,32 @@
-import { createSigner, generateSigningKey, type Signer } from '@jab/auth';
+import { createSigner, generateSigningKey } from '@jab/auth';
 import { AUDIENCE, ISSUER, type ApiParts, type ServiceContext } from '@jab/runtime';
+import type { JWK } from 'jose';
 import { bookingParts } from './booking/booking.parts.js';
+import { recordsParts } from './certificates/records.parts.js';
+import { createHealthCardKey, publishingHealthCardKey } from './certificates/shc.js';
 import type { RegistrationConfig } from './config.js';
 import { identityComponents } from './identity/identity.component.js';
 
-async function signerFor(config: RegistrationConfig, ctx: ServiceContext<RegistrationConfig>): Promise<Signer> {
-  if (config.JWT_PRIVATE_JWK) {
-    return createSigner({ privateJwk: JSON.parse(config.JWT_PRIVATE_JWK), kid: config.JWT_KEY_ID, issuer: ISSUER });
-  }
+async function signingKeyFor(config: RegistrationConfig, ctx: ServiceContext<RegistrationConfig>): Promise<{ privateJwk: JWK; kid: string }> {
+  if (config.JWT_PRIVATE_JWK) return { privateJwk: JSON.parse(config.JWT_PRIVATE_JWK) as JWK, kid: config.JWT_KEY_ID };
   // Never in production (the config refuses it): a fresh key per start, so tokens
-  // from a previous run stop verifying.
+  // and certificates from a previous run stop verifying.
   ctx.logger.warn('no JWT_PRIVATE_JWK set: signing with an ephemeral key');
   const key = await generateSigningKey();
-  return createSigner({ privateJwk: key.privateJwk, kid: key.kid, issuer: ISSUER });
+  return { privateJwk: key.privateJwk, kid: key.kid };
 }
 
 export async function buildApi(ctx: ServiceContext<RegistrationConfig>): Promise<ApiParts> {
-  const signer = await signerFor(ctx.config, ctx);
+  const key = await signingKeyFor(ctx.config, ctx);
+  // One key pair signs tokens and health cards; the JWKS publishes it under both kids.
+  const cards = await createHealthCardKey({ privateJwk: key.privateJwk, issuer: ctx.config.SHC_ISSUER_URL });
+  const signer = publishingHealthCardKey(createSigner({ privateJwk: key.privateJwk, kid: key.kid, issuer: ISSUER }), cards);
   const deps = { pool: ctx.pool, signer, audience: AUDIENCE };
   // One entry per component: its routers and the routes it documents in OpenAPI.
   const components: ApiParts[] = [
     ...identityComponents(ctx, deps),
-    bookingParts(ctx, deps),
+    bookingParts(ctx, { ...deps, cards }),
+    recordsParts({ ...deps, cards }),
   ];
   return {
     routers: components.flatMap((c) => c.routers),

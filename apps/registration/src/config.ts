@@ -39,6 +39,14 @@ export const registrationConfig = baseConfigSchema
     /** Failed staff password sign-ins per email and IP per window. */
     STAFF_SIGNIN_RATE: count.default(5),
     REFRESH_TOKEN_TTL_DAYS: count.max(90).default(30),
+    /**
+     * The `iss` of every SMART Health Card: the public base of this API, under which
+     * verifiers find `/.well-known/jwks.json`. The default is the `npm start` web proxy.
+     */
+    SHC_ISSUER_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .default('http://127.0.0.1:4200/api/registration/v1'),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;

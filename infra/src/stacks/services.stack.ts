@@ -6,6 +6,10 @@ import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { serviceList, type ServiceName, type ServiceSpec } from '@jab/topology';
 import type { Construct } from 'constructs';
 import type { EnvConfig } from '../config/types.js';
@@ -41,6 +45,8 @@ export const TEST_LISTENER_PORT = 8443;
  * the data stores are created here, on the data stores' security groups.
  */
 export class ServicesStack extends Stack {
+  /** Where SES reports what happened to each email (see emailEventsFor). */
+  readonly emailEvents: { configurationSet: ses.ConfigurationSet; topic: sns.Topic };
   readonly cluster: ecs.Cluster;
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly apis: Record<ServiceName, BlueGreenService>;
@@ -51,6 +57,8 @@ export class ServicesStack extends Stack {
     const { config, vpc, data } = props;
     // Declared up front so grants on the data stack's key land in this stack's policies, not in the key's.
     this.addStackDependency(data);
+
+    this.emailEvents = this.emailEventsFor(config);
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       clusterName: names.cluster(config),
@@ -235,6 +243,28 @@ export class ServicesStack extends Stack {
   }
 
   /**
+   * SES → SNS → notifications: every email is sent with this configuration set, whose
+   * delivery, bounce, complaint and reject events reach the notifications API over HTTPS
+   * (signed by SNS, verified there) and become each message's delivered/dead status.
+   */
+  private emailEventsFor(config: EnvConfig): { configurationSet: ses.ConfigurationSet; topic: sns.Topic } {
+    // Events name recipients' addresses: encrypted at rest, with a key SES may use.
+    const key = new kms.Key(this, 'EmailEventsKey', {
+      description: `Jab ${config.name}: SES email events in SNS`,
+      enableKeyRotation: true,
+    });
+    key.grant(new iam.ServicePrincipal('ses.amazonaws.com'), 'kms:GenerateDataKey', 'kms:Decrypt');
+    const topic = new sns.Topic(this, 'EmailEvents', { masterKey: key, enforceSSL: true, displayName: `Jab ${config.name} email events` });
+    topic.addSubscription(new subscriptions.UrlSubscription(`https://${config.domain.web}/api/notifications/v1/provider-events/ses`, { protocol: sns.SubscriptionProtocol.HTTPS }));
+    const configurationSet = new ses.ConfigurationSet(this, 'Email', { configurationSetName: names.sesConfigurationSet(config) });
+    configurationSet.addEventDestination('ToNotifications', {
+      destination: ses.EventDestination.snsTopic(topic),
+      events: [ses.EmailSendingEvent.DELIVERY, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT, ses.EmailSendingEvent.REJECT],
+    });
+    return { configurationSet, topic };
+  }
+
+  /**
    * Reports run as one-off Fargate tasks of the analytics worker's task definition
    * (REPORT_RUNNER=ecs): the api starts, follows and, past its bound, stops them, and
    * passes that task definition's two roles to ECS. Nothing else in ECS or IAM.
@@ -287,6 +317,8 @@ export class ServicesStack extends Stack {
     for (const key of SERVICE_KEYS[spec.name] ?? []) secrets[key] = ecs.Secret.fromSecretsManager(data.appKeys[key]);
     if (spec.name === 'registration') {
       secrets.JWT_PRIVATE_JWK = ecs.Secret.fromSecretsManager(data.jwtSigningKey);
+      // The `iss` of vaccination certificates: verifiers fetch its /.well-known/jwks.json.
+      environment.SHC_ISSUER_URL = `https://${config.domain.web}/api/registration/v1`;
     } else {
       environment.JWKS_URL = `https://${config.domain.web}/api/registration/v1/.well-known/jwks.json`;
     }
@@ -312,6 +344,8 @@ export class ServicesStack extends Stack {
         NOTIFY_EMAIL_TRANSPORT: 'smtp',
         NOTIFY_SMS_TRANSPORT: 'sns',
         NOTIFY_EMAIL_FROM: `Jab <no-reply@${config.domain.web}>`,
+        SES_CONFIGURATION_SET: names.sesConfigurationSet(config),
+        SES_EVENTS_TOPIC_ARN: this.emailEvents.topic.topicArn,
         AWS_REGION: this.region,
       });
       secrets.SMTP_URL = ecs.Secret.fromSecretsManager(data.smtpUrl);

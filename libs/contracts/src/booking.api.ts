@@ -22,6 +22,7 @@ function isTimeZone(zone: string): boolean {
 const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 
 // ---- catalogue ----
+export const cvxCode = z.string().regex(/^\d{1,3}$/, 'must be a CVX code (1 to 3 digits)');
 export const createVaccineRequest = z
   .object({
     name: name.max(100),
@@ -31,6 +32,8 @@ export const createVaccineRequest = z
     minIntervalDays: z.number().int().min(0).max(3650),
     minAgeYears: ageYears,
     maxAgeYears: ageYears.nullable().default(null),
+    /** CDC CVX code, when the vaccine has one: FHIR exports and health cards carry it. */
+    cvxCode: cvxCode.nullable().default(null),
   })
   .refine((v) => v.maxAgeYears === null || v.maxAgeYears >= v.minAgeYears, {
     path: ['maxAgeYears'],
@@ -45,6 +48,7 @@ export const vaccineView = z.object({
   minIntervalDays: z.number().int(),
   minAgeYears: z.number().int(),
   maxAgeYears: z.number().int().nullable(),
+  cvxCode: z.string().nullable(),
 });
 export type VaccineView = z.infer<typeof vaccineView>;
 export const vaccineList = z.object({ items: z.array(vaccineView) });
@@ -261,9 +265,35 @@ export const doseView = z.object({
   seriesComplete: z.boolean(),
   /** Earliest day (center's calendar) for the next dose; null when the series is complete. */
   nextDoseEarliest: isoDate.nullable(),
+  /** The dose's current (unrevoked) health card, see `GET /certificates/{certificateId}`. */
+  certificateId: z.uuid().nullable(),
 });
 export type DoseView = z.infer<typeof doseView>;
 export const doseParams = z.object({ doseId: z.uuid() });
+
+/** Staff correct what was recorded wrongly; the dose's certificate is revoked and re-issued. */
+export const correctDoseRequest = z
+  .object({
+    lotNumber: lotNumber.optional(),
+    site: z.enum(DOSE_SITES).optional(),
+    administeredAt: instant.refine((t) => Date.parse(t) <= Date.now() + 5 * 60_000, 'must not be in the future').optional(),
+    /** Why the record was wrong; kept with the correction and in the access log. */
+    reason: z.string().trim().min(3, 'must say why (3 to 200 characters)').max(200),
+  })
+  .strict()
+  .refine((c) => c.lotNumber !== undefined || c.site !== undefined || c.administeredAt !== undefined, {
+    path: ['lotNumber'],
+    message: 'give at least one of lotNumber, site or administeredAt to correct',
+  });
+export type CorrectDoseRequest = z.infer<typeof correctDoseRequest>;
+export const doseCorrected = z.object({
+  dose: doseView,
+  /** The certificate issued for the corrected record. */
+  certificateId: z.uuid(),
+  /** The certificate it revoked and replaced (null if the dose had none). */
+  replacedCertificateId: z.uuid().nullable(),
+});
+export type DoseCorrected = z.infer<typeof doseCorrected>;
 
 export const AEFI_SEVERITIES = ['mild', 'moderate', 'severe', 'life-threatening', 'death'] as const;
 export const reportAefiRequest = z.object({
@@ -281,3 +311,44 @@ export const aefiView = z.object({
   reportedAt: instant,
 });
 export type AefiView = z.infer<typeof aefiView>;
+
+// ---- the center's day (staff) ----
+/** `no_show`: booked, and the slot ended without a check-in (or cancelled as a no-show). */
+export const CENTER_APPOINTMENT_STATUSES = ['booked', 'checked_in', 'completed', 'cancelled', 'no_show'] as const;
+export const centerAppointmentsQuery = z.object({
+  /** The center's local calendar day. */
+  date: isoDate,
+  status: z.enum(CENTER_APPOINTMENT_STATUSES).optional(),
+  /** Opaque `nextCursor` of the previous page. */
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'must be the nextCursor of a previous page').optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Admins see full names only when they say why (or in header X-Access-Reason). */
+  reason: z.string().trim().min(3, 'must say why (3 to 200 characters)').max(200).optional(),
+});
+export type CenterAppointmentsQuery = z.infer<typeof centerAppointmentsQuery>;
+export const centerAppointment = z.object({
+  id: z.uuid(),
+  code: z.string(),
+  registrantId: z.uuid(),
+  slotId: z.uuid(),
+  startsAt: instant,
+  endsAt: instant,
+  status: z.enum(CENTER_APPOINTMENT_STATUSES),
+  doseNumber: z.number().int(),
+  vaccineId: z.uuid(),
+  vaccineName: z.string(),
+  walkIn: z.boolean(),
+  /** The person's full name, or only initials (`É. M.`) when `nameMasked`. */
+  name: z.string(),
+  nameMasked: z.boolean(),
+});
+export type CenterAppointment = z.infer<typeof centerAppointment>;
+export const centerAppointmentList = z.object({
+  centerId: z.uuid(),
+  date: isoDate,
+  timeZone: z.string(),
+  items: z.array(centerAppointment),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
+export type CenterAppointmentList = z.infer<typeof centerAppointmentList>;

@@ -3,6 +3,7 @@ export * from './events.js';
 export * from './queues.js';
 export * from './api.js';
 export * from './booking.api.js';
+export * from './records.api.js';
 export * from './identity.api.js';
 export * from './analytics.api.js';
 export * from './search.api.js';

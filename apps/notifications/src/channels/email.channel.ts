@@ -5,6 +5,8 @@ export interface EmailChannelOptions {
   /** `smtp://…` or `smtps://…` (credentials in the URL). */
   url: string;
   from: string;
+  /** SES configuration set that publishes this email's delivery events (see provider-events). */
+  configurationSet?: string;
   /** Per-connection socket timeout; a hung relay must not hold a worker slot for minutes. */
   timeoutMs?: number;
 }
@@ -19,7 +21,7 @@ interface SmtpError {
  * Email over SMTP with nodemailer. A 5xx answer (mailbox unknown, message refused) is
  * permanent; connection problems and 4xx (greylisting, busy relay) are worth a retry.
  */
-export function createEmailChannel({ url, from, timeoutMs = 30_000 }: EmailChannelOptions): Channel {
+export function createEmailChannel({ url, from, configurationSet, timeoutMs = 30_000 }: EmailChannelOptions): Channel {
   const transport = createTransport(
     { url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs },
     { from },
@@ -33,7 +35,11 @@ export function createEmailChannel({ url, from, timeoutMs = 30_000 }: EmailChann
           to: message.to.address,
           subject: message.subject,
           text: message.body,
-          headers: { 'X-Jab-Message-Id': message.messageId, 'X-Jab-Template': message.template },
+          headers: {
+            'X-Jab-Message-Id': message.messageId,
+            'X-Jab-Template': message.template,
+            ...(configurationSet ? { 'X-SES-CONFIGURATION-SET': configurationSet } : {}),
+          },
         });
         return { providerMessageId: info.messageId };
       } catch (error) {

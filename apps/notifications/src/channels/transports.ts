@@ -15,7 +15,7 @@ export function transportsFrom(config: NotificationsConfig): Transports {
   return {
     email:
       config.NOTIFY_EMAIL_TRANSPORT === 'smtp' && config.SMTP_URL
-        ? createEmailChannel({ url: config.SMTP_URL, from: config.NOTIFY_EMAIL_FROM })
+        ? createEmailChannel({ url: config.SMTP_URL, from: config.NOTIFY_EMAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET })
         : sinkChannel(),
     sms:
       config.NOTIFY_SMS_TRANSPORT === 'sns' && config.AWS_REGION

@@ -23,6 +23,26 @@ export async function insertAccess(db: Db, row: AccessRow): Promise<void> {
   );
 }
 
+/** Many rows in one statement (a list read touches one person per row). */
+export async function insertAccesses(db: Db, rows: AccessRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO registration.access_log
+       (id, registrant_id, actor_id, actor_role, actor_center_id, actor_region, action, reason)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[])`,
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.registrantId),
+      rows.map((r) => r.actorId),
+      rows.map((r) => r.actorRole),
+      rows.map((r) => r.actorCenterId),
+      rows.map((r) => r.actorRegion),
+      rows.map((r) => r.action),
+      rows.map((r) => r.reason),
+    ],
+  );
+}
+
 export async function isRegistrantOf(db: Db, registrantId: string, accountId: string): Promise<boolean> {
   const result = await db.query(`SELECT 1 FROM registration.registrants WHERE id = $1 AND account_id = $2`, [registrantId, accountId]);
   return result.rowCount === 1;

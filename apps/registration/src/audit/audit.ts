@@ -4,7 +4,7 @@ import { BadRequest } from '@jab/http';
 import type { Request } from 'express';
 import type { PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { insertAccess } from './audit.repo.js';
+import { insertAccess, insertAccesses } from './audit.repo.js';
 
 export const ACCESS_REASON_HEADER = 'x-access-reason';
 
@@ -36,6 +36,34 @@ export async function recordAccess(client: Pick<PoolClient, 'query'>, record: Ac
     action: record.action,
     reason: record.reason,
   });
+}
+
+/** Records one staff read of several people (a list), one row each, in one statement. */
+export async function recordAccesses(
+  client: Pick<PoolClient, 'query'>,
+  record: Omit<AccessRecord, 'registrantId'> & { registrantIds: string[] },
+): Promise<void> {
+  const { actor } = record;
+  if (actor.role === 'citizen') return;
+  await insertAccesses(
+    client,
+    [...new Set(record.registrantIds)].map((registrantId) => ({
+      id: uuidv7(),
+      registrantId,
+      actorId: actor.sub,
+      actorRole: actor.role,
+      actorCenterId: actor.centerId ?? null,
+      actorRegion: actor.region ?? null,
+      action: record.action,
+      reason: record.reason,
+    })),
+  );
+}
+
+/** Like `accessReasonOf`, for reads where a reason is optional: undefined when none is given, 400 when a bad one is. */
+export function optionalAccessReasonOf(req: Request): string | undefined {
+  const given = req.get(ACCESS_REASON_HEADER) !== undefined || typeof req.query['reason'] === 'string';
+  return given ? accessReasonOf(req) : undefined;
 }
 
 /** The reason staff give for opening a record: header `X-Access-Reason`, else query `reason`; 400 without one. */

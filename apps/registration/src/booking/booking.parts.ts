@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import { catalogueRouter, catalogueRoutes } from '../catalogue/catalogue.routes.js';
 import { createBookingCaches } from '../centers/availability.cache.js';
 import { centersRouter, centersRoutes } from '../centers/centers.routes.js';
+import type { HealthCardKey } from '../certificates/shc.js';
 import type { RegistrationConfig } from '../config.js';
 import { dosesRouter, dosesRoutes } from '../doses/doses.routes.js';
 import { bookingRouter, bookingRoutes } from './booking.routes.js';
@@ -15,13 +16,13 @@ import { bookingRouter, bookingRoutes } from './booking.routes.js';
  */
 export function bookingParts(
   ctx: ServiceContext<RegistrationConfig>,
-  deps: { pool: Pool; signer: Signer; audience: string },
+  deps: { pool: Pool; signer: Signer; audience: string; cards: HealthCardKey },
 ): ApiParts {
   const verifier = createVerifier({ jwks: deps.signer.jwks(), issuer: ISSUER, audience: deps.audience });
   const caches = createBookingCaches({ redis: ctx.redis, prefix: ctx.config.REDIS_PREFIX, registry: ctx.registry, logger: ctx.logger });
   const shared = { pool: deps.pool, verifier, caches };
   return {
-    routers: [catalogueRouter(shared), centersRouter(shared), bookingRouter(shared), dosesRouter(shared)],
+    routers: [catalogueRouter(shared), centersRouter(shared), bookingRouter(shared), dosesRouter({ ...shared, cards: deps.cards })],
     routes: [...catalogueRoutes, ...centersRoutes, ...bookingRoutes, ...dosesRoutes],
   };
 }

@@ -1,4 +1,4 @@
-import type { AppointmentView, Contact, Language, Sex } from '@jab/contracts';
+import type { AppointmentView, CenterAppointment, Contact, Language, Sex } from '@jab/contracts';
 import { isoDay, isoInstant, type Db } from '../catalogue/sql.js';
 
 /** A person as booking needs them: age, household, and how to reach them. */
@@ -205,6 +205,57 @@ export async function findSeriesDose(
     [registrantId, vaccineId, doseNumber],
   );
   return rows[0] ?? null;
+}
+
+// ---- the center's day ----
+
+export interface CenterDayRow {
+  id: string;
+  code: string;
+  registrantId: string;
+  slotId: string;
+  startsAt: string;
+  endsAt: string;
+  status: CenterAppointment['status'];
+  doseNumber: number;
+  vaccineId: string;
+  vaccineName: string;
+  walkIn: boolean;
+  fullName: string;
+}
+
+/**
+ * One page of a center's appointments on a local day, in slot order, keyset-paged on
+ * (slot start, appointment id). `no_show` is derived: still booked after the slot
+ * ended (as of `now`), or cancelled as a no-show.
+ */
+export async function listCenterDay(
+  db: Db,
+  q: { centerId: string; date: string; status?: CenterAppointment['status']; after?: { startsAt: string; id: string }; limit: number; now: Date },
+): Promise<CenterDayRow[]> {
+  const { rows } = await db.query<CenterDayRow>(
+    `SELECT a.id, a.code, a."registrantId", a."slotId", ${isoInstant('a.starts_at')} AS "startsAt", ${isoInstant('a.ends_at')} AS "endsAt",
+            a.status, a."doseNumber", a."vaccineId", a."vaccineName", a."walkIn", a."fullName"
+       FROM (SELECT ap.id, ap.code, ap.registrant_id AS "registrantId", ap.slot_id AS "slotId",
+                    -- At the cursor's precision, so a page never starts again at its own last row.
+                    date_trunc('milliseconds', s.starts_at) AS starts_at, s.ends_at,
+                    CASE WHEN ap.status = 'booked' AND s.ends_at < $3 THEN 'no_show'
+                         WHEN ap.status = 'cancelled' AND ap.cancel_reason = 'no-show' THEN 'no_show'
+                         ELSE ap.status END AS status,
+                    ap.dose_number AS "doseNumber", ap.vaccine_id AS "vaccineId", v.name AS "vaccineName", ap.walk_in AS "walkIn",
+                    r.full_name AS "fullName"
+               FROM registration.slots s
+               JOIN registration.appointments ap ON ap.slot_id = s.id
+               JOIN registration.vaccines v ON v.id = ap.vaccine_id
+               JOIN registration.registrants r ON r.id = ap.registrant_id
+              WHERE s.center_id = $1 AND s.local_date = $2) a
+      WHERE ($4::text IS NULL OR a.status = $4)
+        AND ($5::timestamptz IS NULL OR (a.starts_at, a.id) > ($5::timestamptz, $6::uuid))
+      ORDER BY a.starts_at, a.id
+      LIMIT $7`,
+    [q.centerId, q.date, q.now, q.status ?? null, q.after?.startsAt ?? null, q.after?.id ?? null, q.limit],
+  );
+  return rows;
 }
 
 // ---- idempotency ----

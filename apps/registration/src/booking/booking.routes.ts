@@ -4,17 +4,22 @@ import {
   appointmentParams,
   appointmentView,
   bookAppointmentRequest,
+  centerAppointmentList,
+  centerAppointmentsQuery,
+  centerParams,
   checkInRequest,
   idempotencyKey,
   rescheduleRequest,
 } from '@jab/contracts';
 import { BadRequest, parsed, validate, type ApiRoute } from '@jab/http';
 import { Router } from 'express';
+import { optionalAccessReasonOf } from '../audit/audit.js';
 import {
   bookAppointment,
   cancelAppointment,
   checkIn,
   getAppointment,
+  listCenterAppointments,
   listHouseholdAppointments,
   registerWalkIn,
   rescheduleAppointment,
@@ -22,6 +27,7 @@ import {
 } from './booking.service.js';
 
 const STAFF = ['staff', 'center-admin', 'national-admin'] as const;
+const centerDay = { params: centerParams, query: centerAppointmentsQuery };
 
 function idempotencyKeyOf(header: string | undefined): string | undefined {
   const result = idempotencyKey.safeParse(header);
@@ -65,6 +71,10 @@ export function bookingRouter(deps: BookingDeps & { verifier: Verifier }): Route
   const checkin = { body: checkInRequest };
   router.post('/check-ins', auth, requireRole(...STAFF), validate(checkin), async (req, res) => {
     res.json(await checkIn(deps.pool, principalOf(req), parsed(req, checkin).body.appointmentCode));
+  });
+  router.get('/centers/:centerId/appointments', auth, requireRole(...STAFF), validate(centerDay), async (req, res) => {
+    const { params, query } = parsed(req, centerDay);
+    res.json(await listCenterAppointments(deps.pool, principalOf(req), params.centerId, query, optionalAccessReasonOf(req)));
   });
   return router;
 }
@@ -137,6 +147,19 @@ export const bookingRoutes: ApiRoute[] = [
       403: { description: 'Not your center' },
       404: { description: 'Unknown code' },
       409: { description: 'Already checked in, completed or cancelled' },
+    },
+  },
+  {
+    method: 'get',
+    path: '/centers/:centerId/appointments',
+    summary:
+      "A center's appointments on one local day, paged (staff of the center, center admins of it or its region, national admins). Vaccinators see full names; admins see initials unless they give a reason (X-Access-Reason or ?reason=). Every person listed is written to the access log",
+    tags: ['at the center'],
+    request: centerDay,
+    responses: {
+      200: { description: 'The page of appointments', schema: centerAppointmentList },
+      403: { description: 'Not your center' },
+      404: { description: 'No such center' },
     },
   },
 ];

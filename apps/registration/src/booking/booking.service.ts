@@ -9,17 +9,21 @@ import {
   type AppointmentRescheduledEvent,
   type AppointmentView,
   type BookAppointmentRequest,
+  type CenterAppointmentList,
+  type CenterAppointmentsQuery,
 } from '@jab/contracts';
 import { appendEvent, withTransaction } from '@jab/db';
-import { Conflict, Forbidden, NotFound, Unprocessable } from '@jab/http';
+import { BadRequest, Conflict, Forbidden, NotFound, Unprocessable } from '@jab/http';
 import { createHash, randomInt } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
 import { activeCampaignBands } from '../catalogue/catalogue.repo.js';
 import { uniqueViolation } from '../catalogue/sql.js';
 import type { BookingCaches } from '../centers/availability.cache.js';
-import { recordAccess } from '../audit/audit.js';
+import { recordAccess, recordAccesses } from '../audit/audit.js';
 import { assertWorksAtCenter } from '../centers/center-access.js';
+import { findCenter } from '../centers/centers.repo.js';
 import {
   findAppointment,
   findAppointmentByCode,
@@ -29,6 +33,7 @@ import {
   findSlotPlace,
   insertAppointment,
   listAppointmentsOfAccount,
+  listCenterDay,
   lockIdempotencyKey,
   lockSlots,
   markCancelled,
@@ -398,5 +403,69 @@ export async function checkIn(pool: Pool, p: Principal, code: string, now = new 
     await markCheckedIn(db, row.id, p.sub, now);
     await appendEvent(db, SCHEMA, checkedInEvent(row, p.sub, now));
     return { ...toView(row), status: 'checked_in' as const };
+  });
+}
+
+// ---- the center's day ----
+
+/** Initials only: the first character (grapheme) of each part of the name, e.g. `Élodie Martin` → `É. M.`. */
+export function maskedName(fullName: string): string {
+  const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  return fullName
+    .trim()
+    .split(/\s+/)
+    .map((part) => `${graphemes.segment(part)[Symbol.iterator]().next().value?.segment ?? ''}.`)
+    .join(' ');
+}
+
+const cursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
+const encodeCursor = (startsAt: string, id: string) => Buffer.from(JSON.stringify([startsAt, id])).toString('base64url');
+function decodeCursor(cursor: string): { startsAt: string; id: string } {
+  try {
+    const [startsAt, id] = cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return { startsAt, id };
+  } catch {
+    throw new BadRequest('The request is invalid.', { errors: [{ path: 'query.cursor', message: 'must be the nextCursor of a previous page' }] });
+  }
+}
+
+const MASKED_LIST_REASON = 'center appointment list, names masked';
+
+/**
+ * A center's appointments on one local day, for staff of the center and admins over
+ * it. Vaccinators see full names (they call people in); admins see initials unless
+ * they state a reason. Every person on the page is written to the access log, with
+ * the stated reason or the flow's own, in the transaction of the read.
+ */
+export async function listCenterAppointments(
+  pool: Pool,
+  p: Principal,
+  centerId: string,
+  query: CenterAppointmentsQuery,
+  reason?: string,
+  now = new Date(),
+): Promise<CenterAppointmentList> {
+  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  return withTransaction(pool, async (db) => {
+    const center = await findCenter(db, centerId);
+    if (!center) throw new NotFound('No such center.');
+    assertWorksAtCenter(p, center);
+    const rows = await listCenterDay(db, { centerId, date: query.date, status: query.status, after, limit: query.limit + 1, now });
+    const page = rows.slice(0, query.limit);
+    const masked = p.role !== 'staff' && reason === undefined;
+    await recordAccesses(db, {
+      actor: p,
+      registrantIds: page.map((r) => r.registrantId),
+      action: 'appointment-list.read',
+      reason: reason ?? (masked ? MASKED_LIST_REASON : CENTER_WORK_REASON),
+    });
+    const last = page[page.length - 1];
+    return {
+      centerId,
+      date: query.date,
+      timeZone: center.timeZone,
+      items: page.map(({ fullName, ...row }) => ({ ...row, name: masked ? maskedName(fullName) : fullName, nameMasked: masked })),
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last.startsAt, last.id) : null,
+    };
   });
 }

@@ -2,7 +2,7 @@ import type { AgeRange, CampaignView, LotView, VaccineView } from '@jab/contract
 import { isoInstant, type Db } from './sql.js';
 
 const VACCINE_COLUMNS = `id, name, manufacturer, series_doses AS "seriesDoses", min_interval_days AS "minIntervalDays",
-  min_age_years AS "minAgeYears", max_age_years AS "maxAgeYears"`;
+  min_age_years AS "minAgeYears", max_age_years AS "maxAgeYears", cvx_code AS "cvxCode"`;
 
 const LOT_COLUMNS = `id, vaccine_id AS "vaccineId", lot_number AS "lotNumber", to_char(expires_on, 'YYYY-MM-DD') AS "expiresOn",
   recalled, recall_reason AS "recallReason", ${isoInstant('recalled_at')} AS "recalledAt"`;
@@ -16,10 +16,10 @@ const CAMPAIGN_SELECT = `SELECT c.id, c.name, to_char(c.starts_on, 'YYYY-MM-DD')
 /** Inserts a vaccine; null when one with that name exists. */
 export async function insertVaccine(db: Db, v: VaccineView): Promise<VaccineView | null> {
   const { rows } = await db.query<VaccineView>(
-    `INSERT INTO registration.vaccines (id, name, manufacturer, series_doses, min_interval_days, min_age_years, max_age_years)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT ON CONSTRAINT vaccines_name_unique DO NOTHING
+    `INSERT INTO registration.vaccines (id, name, manufacturer, series_doses, min_interval_days, min_age_years, max_age_years, cvx_code)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT ON CONSTRAINT vaccines_name_unique DO NOTHING
      RETURNING ${VACCINE_COLUMNS}`,
-    [v.id, v.name, v.manufacturer, v.seriesDoses, v.minIntervalDays, v.minAgeYears, v.maxAgeYears],
+    [v.id, v.name, v.manufacturer, v.seriesDoses, v.minIntervalDays, v.minAgeYears, v.maxAgeYears, v.cvxCode],
   );
   return rows[0] ?? null;
 }

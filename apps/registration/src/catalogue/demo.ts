@@ -69,6 +69,8 @@ export async function seedDemoCatalogue(pool: Pool, now = new Date()): Promise<D
         minIntervalDays: 21,
         minAgeYears: 12,
         maxAgeYears: null,
+        // A made-up vaccine has no CVX code: its cards name it by Jab's own code.
+        cvxCode: null,
       });
     const today = now.toISOString().slice(0, 10);
     await insertLot(db, { id: uuidv7(), vaccineId: DEMO.vaccineId, lotNumber: DEMO.lotNumber, expiresOn: addDays(today, 365) });

@@ -1,26 +1,30 @@
 import { authenticate, principalOf, requireRole, type Verifier } from '@jab/auth';
-import { aefiView, doseParams, doseView, recordDoseRequest, reportAefiRequest } from '@jab/contracts';
+import { aefiView, correctDoseRequest, doseCorrected, doseParams, doseView, recordDoseRequest, reportAefiRequest } from '@jab/contracts';
 import { parsed, validate, type ApiRoute } from '@jab/http';
 import { Router } from 'express';
-import type { Pool } from 'pg';
 import { z } from 'zod';
-import { listDoses, recordDose, reportAefi } from './doses.service.js';
+import { correctDose, listDoses, recordDose, reportAefi, type DoseDeps } from './doses.service.js';
 
 const doseListQuery = z.object({ registrantId: z.uuid() });
 const doseList = z.object({ items: z.array(doseView) });
 
-export function dosesRouter(deps: { pool: Pool; verifier: Verifier }): Router {
+export function dosesRouter(deps: DoseDeps & { verifier: Verifier }): Router {
   const router = Router();
   const auth = authenticate(deps.verifier);
 
   const record = { body: recordDoseRequest };
   router.post('/doses', auth, requireRole('staff', 'center-admin', 'national-admin'), validate(record), async (req, res) => {
-    const dose = await recordDose(deps.pool, principalOf(req), parsed(req, record).body);
+    const dose = await recordDose(deps, principalOf(req), parsed(req, record).body);
     res.status(201).location(`doses/${dose.id}`).json(dose);
   });
   const list = { query: doseListQuery };
   router.get('/doses', auth, requireRole('citizen'), validate(list), async (req, res) => {
     res.json({ items: await listDoses(deps.pool, principalOf(req), parsed(req, list).query.registrantId) });
+  });
+  const correct = { params: doseParams, body: correctDoseRequest };
+  router.patch('/doses/:doseId', auth, requireRole('staff', 'center-admin', 'national-admin'), validate(correct), async (req, res) => {
+    const { params, body } = parsed(req, correct);
+    res.json(await correctDose(deps, principalOf(req), params.doseId, body));
   });
   const aefi = { params: doseParams, body: reportAefiRequest };
   router.post('/doses/:doseId/adverse-events', auth, validate(aefi), async (req, res) => {
@@ -51,6 +55,20 @@ export const dosesRoutes: ApiRoute[] = [
     tags: ['at the center'],
     request: { query: doseListQuery },
     responses: { 200: { description: 'Doses', schema: doseList }, 404: { description: 'Not a person you manage' } },
+  },
+  {
+    method: 'patch',
+    path: '/doses/:doseId',
+    summary:
+      "Correct a recorded dose's lot, site or time, with a reason (staff of the dose's center); audited; revokes the dose's certificate and issues a new one",
+    tags: ['at the center'],
+    request: { params: doseParams, body: correctDoseRequest },
+    responses: {
+      200: { description: 'Corrected, with the new certificate', schema: doseCorrected },
+      403: { description: 'Not your center' },
+      404: { description: 'No such dose' },
+      422: { description: 'Lot unknown, expired or recalled before the dose; time out of the series order; nothing changes' },
+    },
   },
   {
     method: 'post',

@@ -3,7 +3,9 @@ import {
   ageBand,
   type AefiReportedEvent,
   type AefiView,
+  type CorrectDoseRequest,
   type DoseAdministeredEvent,
+  type DoseCorrected,
   type DoseView,
   type RecordDoseRequest,
   type ReportAefiRequest,
@@ -16,23 +18,42 @@ import { recordAccess } from '../audit/audit.js';
 import { findAppointment, findRegistrant, markCompleted } from '../booking/booking.repo.js';
 import { CENTER_WORK_REASON } from '../booking/booking.service.js';
 import { findLotByNumber, findVaccine } from '../catalogue/catalogue.repo.js';
+import { issueCertificate, reissueCertificate } from '../certificates/certificates.service.js';
+import type { HealthCardKey } from '../certificates/shc.js';
 import { uniqueViolation } from '../catalogue/sql.js';
 import { assertWorksAtCenter } from '../centers/center-access.js';
 import { findCenter } from '../centers/centers.repo.js';
 import { addDays, localDay, localToday } from '../centers/slots.js';
-import { findDose, insertAdverseEvent, insertDose, listDosesOfRegistrant, type DoseRow } from './doses.repo.js';
+import {
+  findDose,
+  insertAdverseEvent,
+  insertCorrection,
+  insertDose,
+  listDosesOfRegistrant,
+  seriesNeighbours,
+  updateDose,
+  type DoseFacts,
+  type DoseRow,
+} from './doses.repo.js';
 
 export const SCHEMA = 'registration';
 
-const toView = ({ accountId: _a, region: _r, administeredOn: _o, ...view }: DoseRow): DoseView => view;
+export interface DoseDeps {
+  pool: Pool;
+  /** Signs the health card issued with every dose. */
+  cards: HealthCardKey;
+}
+
+const toView = ({ accountId: _a, region: _r, administeredOn: _o, lotId: _l, ...view }: DoseRow): DoseView => view;
 
 /**
  * Records a dose given at the caller's center (the appointment's, when there is one):
  * refuses a lot that is unknown, recalled or expired on the day, computes the next
- * dose's earliest day from the series interval, completes the appointment and writes
- * `dose.administered`, all in one transaction.
+ * dose's earliest day from the series interval, completes the appointment, writes
+ * `dose.administered` and issues the dose's health card (`certificate.issued`), all in
+ * one transaction.
  */
-export async function recordDose(pool: Pool, p: Principal, input: RecordDoseRequest): Promise<DoseView> {
+export async function recordDose({ pool, cards }: DoseDeps, p: Principal, input: RecordDoseRequest): Promise<DoseView> {
   return withTransaction(pool, async (db) => {
     const registrant = await findRegistrant(db, input.registrantId);
     if (!registrant) throw new NotFound('No such person.', { errors: [{ path: 'body.registrantId', message: 'is not a known person' }] });
@@ -124,7 +145,64 @@ export async function recordDose(pool: Pool, p: Principal, input: RecordDoseRequ
       },
     };
     await appendEvent(db, SCHEMA, event);
+    await issueCertificate(db, cards, id, { replaces: null, now });
     return toView((await findDose(db, id)) as DoseRow);
+  });
+}
+
+/**
+ * Staff of the center that gave a dose correct its lot, site or time. The same lot
+ * rules apply as when recording, on the corrected day (a lot recalled only after the
+ * dose was given is accepted: the record must say what was given). The dose must stay
+ * between the doses before and after it in its series. The old values, the reason and
+ * the author go to `dose_corrections` and the access log; the dose's certificate is
+ * revoked and a new one issued (`certificate.issued` with `replaces`), all in one
+ * transaction.
+ */
+export async function correctDose({ pool, cards }: DoseDeps, p: Principal, doseId: string, input: CorrectDoseRequest): Promise<DoseCorrected> {
+  return withTransaction(pool, async (db) => {
+    const dose = await findDose(db, doseId, true);
+    if (!dose) throw new NotFound('No such dose.');
+    assertWorksAtCenter(p, { id: dose.centerId, region: dose.region });
+    const [center, vaccine] = [await findCenter(db, dose.centerId), await findVaccine(db, dose.vaccineId)];
+    if (!center || !vaccine) throw new Error('a recorded dose lost its center or vaccine');
+
+    const before: DoseFacts = { lotNumber: dose.lotNumber, site: dose.site, administeredAt: dose.administeredAt };
+    const after: DoseFacts = {
+      lotNumber: input.lotNumber ?? dose.lotNumber,
+      site: input.site ?? dose.site,
+      administeredAt: input.administeredAt ? new Date(input.administeredAt).toISOString() : dose.administeredAt,
+    };
+    if (after.lotNumber === before.lotNumber && after.site === before.site && after.administeredAt === before.administeredAt)
+      throw new Unprocessable('The correction changes nothing.', { errors: [{ path: 'body', message: 'is what the record already says' }] });
+
+    const at = new Date(after.administeredAt);
+    const administeredOn = localDay(at, center.timeZone);
+    const lot = await findLotByNumber(db, vaccine.id, after.lotNumber);
+    const refused: FieldError[] = [];
+    if (!lot) refused.push({ path: 'body.lotNumber', message: `is not a registered lot of ${vaccine.name}` });
+    else if (lot.recalled && lot.recalledAt && Date.parse(lot.recalledAt) <= at.getTime())
+      refused.push({ path: 'body.lotNumber', message: 'was recalled before this dose was given' });
+    else if (lot.expiresOn < administeredOn) refused.push({ path: 'body.lotNumber', message: `expired on ${lot.expiresOn}` });
+    const { previous, next } = await seriesNeighbours(db, dose);
+    if (previous && Date.parse(previous) >= at.getTime())
+      refused.push({ path: 'body.administeredAt', message: `must be after dose ${dose.doseNumber - 1} (${previous})` });
+    if (next && Date.parse(next) <= at.getTime())
+      refused.push({ path: 'body.administeredAt', message: `must be before dose ${dose.doseNumber + 1} (${next})` });
+    if (refused.length > 0 || !lot) throw new Unprocessable('This correction cannot be recorded.', { errors: refused });
+
+    const now = new Date();
+    await recordAccess(db, { actor: p, registrantId: dose.registrantId, action: 'dose.correct', reason: input.reason });
+    await updateDose(db, dose.id, {
+      lotId: lot.id,
+      site: after.site,
+      administeredAt: after.administeredAt,
+      administeredOn,
+      nextDoseEarliest: dose.seriesComplete ? null : addDays(administeredOn, vaccine.minIntervalDays),
+    });
+    await insertCorrection(db, { id: uuidv7(), doseId: dose.id, before, after, reason: input.reason, correctedBy: p.sub, at: now });
+    const { certificateId, replaced } = await reissueCertificate(db, cards, dose.id, now);
+    return { dose: toView((await findDose(db, dose.id)) as DoseRow), certificateId, replacedCertificateId: replaced };
   });
 }
 

@@ -171,7 +171,7 @@ export async function readOwnRegistrant(pool: Pool, accountId: string, id: strin
 }
 
 /** Staff see people of their own region; a national admin sees everyone. */
-function staffMaySee(staff: Principal, region: string): boolean {
+export function staffMaySee(staff: Principal, region: string): boolean {
   return staff.role === 'national-admin' || (staff.region !== undefined && staff.region === region);
 }
 
