@@ -17,7 +17,14 @@ export default defineConfig(() => ({
     // Workspace libs are consumed from their TypeScript source, never from a stale dist.
     conditions: ['@jab/source', ...defaultClientConditions],
   },
+  // Every dependency pre-bundled at start: a dependency discovered on first use makes the
+  // dev server re-optimize and reload the page, which signs people out mid-journey.
+  optimizeDeps: {
+    include: ['react', 'react-dom/client', 'react/jsx-runtime', 'i18next', 'react-i18next', 'wouter', 'wouter/use-hash-location', 'recharts', 'qrcode', 'zod'],
+  },
   server: {
+    // Transformed before the first visit, so the first page is not a cold compile.
+    warmup: { clientFiles: ['./src/main.tsx', './src/*/*-area.tsx'] },
     port: web.port,
     strictPort: true,
     host: '127.0.0.1',
@@ -34,6 +41,8 @@ export default defineConfig(() => ({
     outDir: './dist',
     emptyOutDir: true,
     reportCompressedSize: true,
+    // tools/bench/src/web-bundle.ts reads it to size each area's entry.
+    manifest: true,
   },
   test: {
     name: 'web',
@@ -43,6 +52,8 @@ export default defineConfig(() => ({
     include: ['src/**/*.test.{ts,tsx}'],
     reporters: ['default'],
     restoreMocks: true,
+    // jsdom renders are slow on a loaded 2-core machine; no test asserts time.
+    testTimeout: 30_000,
     unstubGlobals: true,
     coverage: {
       reportsDirectory: './test-output/vitest/coverage',

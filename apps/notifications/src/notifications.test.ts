@@ -389,6 +389,20 @@ describe('operations', () => {
     expect(page.headers.get('content-type')).toMatch(/html/);
   });
 
+  it('opens the queue dashboard in a browser through a path-scoped HttpOnly cookie, for national admins only', async () => {
+    const session = (token: string) => fetch(`${svc.url}/api/notifications/v1/admin/queue-board-sessions`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect((await session(await issuer.token(uuidv7(), 'center-admin'))).status).toBe(403);
+    const res = await session(await issuer.token(uuidv7(), 'national-admin'));
+    expect(res.status).toBe(204);
+    const cookie = res.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/; Path=\/api\/notifications\/v1\/admin\/queues; Max-Age=\d+; HttpOnly; SameSite=Strict/);
+    const board = await fetch(`${svc.url}/api/notifications/v1/admin/queues/api/queues?activeQueue=&page=1`, { headers: { cookie: cookie.split(';')[0]! } });
+    expect(board.status).toBe(200);
+    // A cookie is no way around the role check.
+    const staffCookie = `jab_queue_board=${await issuer.token(uuidv7(), 'staff')}`;
+    expect((await fetch(`${svc.url}/api/notifications/v1/admin/queues/api/queues`, { headers: { cookie: staffCookie } })).status).toBe(403);
+  });
+
   it('exports queue depth, oldest waiting age, send latency and failures', async () => {
     const text = await (await fetch(`${svc.url}/metrics`)).text();
     expect(text).toMatch(new RegExp(`notifications_queue_depth\\{queue="${SEND_QUEUES.email}"[^}]*\\} \\d+`));

@@ -3,7 +3,7 @@ import { QUEUES, registrationEvent } from '@jab/contracts';
 import { createRedis, type Job } from '@jab/queue';
 import { consumer, defineService, jwksVerifier, migrationsNear, type ServiceContext } from '@jab/runtime';
 import type { Redis } from 'ioredis';
-import { queueBoardRouter } from './admin/queues.routes.js';
+import { queueBoardRouter, queueBoardRoutes } from './admin/queues.routes.js';
 import type { ChannelKind } from './channels/channel.js';
 import { transportsFrom } from './channels/transports.js';
 import { notificationsConfig, type NotificationsConfig } from './config.js';
@@ -49,7 +49,7 @@ export const notificationsService = defineService({
         queueBoardRouter({ queues: queues.all, verifier, apiBase: '/api/notifications/v1' }),
         providerEventsRouter({ pool, logger, topicArn: config.SES_EVENTS_TOPIC_ARN, certificates: httpsCertificates() }),
       ],
-      routes: [...messagesRoutes, ...preferencesRoutes, ...providerEventsRoutes],
+      routes: [...messagesRoutes, ...preferencesRoutes, ...providerEventsRoutes, ...queueBoardRoutes],
     };
   },
   consumers: (ctx) => {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, finalScreen, randomLetters, signIn, todayCandidates } from './support.js';
+import { expectAccessible, finalScreen, randomLetters } from './support.js';
 
 /**
  * The walking skeleton, end to end in a real browser against the running platform:
@@ -52,51 +52,4 @@ test('a citizen registers and receives the welcome message', async ({ page }, te
   await finalScreen(page, testInfo, 'citizen-final');
 });
 
-test('a vaccinator finds the citizen by name typed without accents', async ({ page }, testInfo) => {
-  expect(registrantId, 'the citizen journey registered someone').not.toBe('');
-  await page.goto('/#/staff');
-  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-  await expectAccessible(page, testInfo, 'staff-sign-in');
-  await signIn(page, 'vaccinator@demo.jab.local');
-
-  const box = page.getByRole('searchbox', { name: 'Name' });
-  await expect(box).toBeVisible();
-  await box.fill(citizen.typedName);
-
-  // Indexed asynchronously from the registration event: search again until it shows, bounded.
-  const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: citizen.fullName, exact: true }) });
-  await expect(async () => {
-    await page.getByRole('button', { name: 'Search' }).click();
-    await expect(row).toBeVisible({ timeout: 2_000 });
-  }).toPass({ timeout: 90_000, intervals: [1_000, 2_000, 3_000] });
-  await expect(row).toContainText(registrantId);
-  await expect(row).toContainText('1990');
-  await expect(row).toContainText(citizen.region);
-
-  await expectAccessible(page, testInfo, 'staff-results');
-  await finalScreen(page, testInfo, 'staff-final');
-});
-
-test('a national admin sees today’s registrations', async ({ page }, testInfo) => {
-  expect(registrantId, 'the citizen journey registered someone').not.toBe('');
-  await page.goto('/#/admin');
-  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-  await signIn(page, 'admin@demo.jab.local');
-  await expect(page.getByRole('heading', { name: 'Registrations' })).toBeVisible();
-
-  const today = todayCandidates();
-  const todayRow = page
-    .getByRole('row')
-    .filter({ has: page.getByRole('rowheader', { name: new RegExp(`^(${today.join('|')})$`) }) });
-  // Rolled up asynchronously from the registration event: refresh until counted, bounded.
-  await expect(async () => {
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    const count = Number(await todayRow.getByRole('cell').first().textContent({ timeout: 2_000 }));
-    expect(count).toBeGreaterThanOrEqual(1);
-  }).toPass({ timeout: 90_000, intervals: [1_000, 2_000, 3_000] });
-  const total = Number(await page.getByTestId('registrations-total').textContent());
-  expect(total).toBeGreaterThanOrEqual(1);
-
-  await expectAccessible(page, testInfo, 'admin-dashboard');
-  await finalScreen(page, testInfo, 'admin-final');
-});
+// The staff and admin journeys live in staff.spec.ts and admin.spec.ts (each makes its own person through the APIs).

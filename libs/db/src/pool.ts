@@ -13,6 +13,10 @@ export function createPool(url: string, { applicationName, max = 10, logger }: C
   const pool = new pg.Pool({ connectionString: url, application_name: applicationName, max });
   // An idle client losing its connection (database restart) emits on the pool; unheard, it kills the process.
   pool.on('error', (err) => logger?.warn({ err }, 'idle PostgreSQL client error'));
+  // A checked-out client (pool.connect(), transactions, the outbox relay) whose connection
+  // dies emits on itself: the query in flight still fails, the pool drops the client on
+  // release, and the process lives on.
+  pool.on('connect', (client) => client.on('error', (err) => logger?.warn({ err }, 'PostgreSQL connection lost')));
   return pool;
 }
 

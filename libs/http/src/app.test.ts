@@ -38,6 +38,10 @@ function build(bodyLimit = '1kb') {
     const { body, params, query } = parsed(req, booking);
     res.status(201).json({ slotId: body.slotId, centerId: params.centerId, notify: query.notify });
   });
+  const note = { body: z.object({ text: z.string().max(200), tags: z.array(z.string()) }) };
+  api.post('/notes', validate(note), (req, res) => {
+    res.status(201).json(parsed(req, note).body);
+  });
   api.get('/things/:id', (req, res) => {
     res.json({ id: req.params.id });
   });
@@ -77,6 +81,20 @@ describe('createApp', () => {
       ['body.contact.email', 'body.dose', 'body.slotId', 'params.centerId', 'query.notify'].sort(),
     );
     for (const e of res.body.errors) expect(e.message).toEqual(expect.any(String));
+  });
+
+  it('refuses a NUL character in any string (PostgreSQL text cannot hold it) as a field error', async () => {
+    const { app } = build();
+    const res = await request(app).post('/api/test/v1/notes').send({ text: "' OR 1=1 --\u0000", tags: ['ok', 'b\u0000d'] });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { path: 'body.text', message: 'must not contain a NUL character' },
+      { path: 'body.tags.1', message: 'must not contain a NUL character' },
+    ]);
+    // Everything else, injection-looking text included, passes through as it was typed.
+    const ok = await request(app).post('/api/test/v1/notes').send({ text: "' OR 1=1 --", tags: [] });
+    expect(ok.status).toBe(201);
+    expect(ok.body.text).toBe("' OR 1=1 --");
   });
 
   it('answers malformed JSON with a 400 problem, not a 500', async () => {

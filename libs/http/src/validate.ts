@@ -26,6 +26,17 @@ declare global {
 const PARTS = ['params', 'query', 'body'] as const;
 
 /**
+ * PostgreSQL text cannot hold U+0000: a string carrying it would fail at the database
+ * as a 500. Every parsed string is checked, so it is a field error instead.
+ */
+function nulCharacters(value: unknown, path: string[]): FieldError[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [{ path: path.join('.'), message: 'must not contain a NUL character' }] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => nulCharacters(v, [...path, String(i)]));
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => nulCharacters(v, [...path, k]));
+  return [];
+}
+
+/**
  * Parse the request with zod; on failure a 400 problem lists every bad field as
  * `body.contact.email`, `query.page`, …. Parsed values land on `req.valid` because
  * express 5's `req.query` is read-only.
@@ -38,8 +49,10 @@ export function validate(schemas: RequestSchemas): RequestHandler {
       const schema = schemas[part];
       if (!schema) continue;
       const result = schema.safeParse(req[part] ?? {});
-      if (result.success) valid[part] = result.data;
-      else
+      if (result.success) {
+        valid[part] = result.data;
+        errors.push(...nulCharacters(result.data, [part]));
+      } else
         for (const issue of result.error.issues)
           errors.push({ path: [part, ...issue.path.map(String)].join('.'), message: issue.message });
     }

@@ -1,6 +1,7 @@
 /** Demo accounts of a local stack; their password comes from JAB_DEMO_PASSWORD or is generated. */
 export const DEMO_STAFF = [
-  { email: 'vaccinator@demo.jab.local', role: 'staff' },
+  // Works at the Paris demo center (registration's seed-demo: DEMO_IDS.parisCenterId).
+  { email: 'vaccinator@demo.jab.local', role: 'staff', region: 'FR-IDF', center: '01900000-0000-7000-8000-00000000d003' },
   { email: 'admin@demo.jab.local', role: 'national-admin' },
 ] as const;
 

@@ -160,7 +160,14 @@ async function main(): Promise<void> {
     for (const staff of DEMO_STAFF) {
       await run(
         'registration seed',
-        tsNode('apps/registration/src/main.ts', ['create-staff', '--email', staff.email, '--role', staff.role]),
+        tsNode('apps/registration/src/main.ts', [
+          'create-staff',
+          '--email',
+          staff.email,
+          '--role',
+          staff.role,
+          ...('center' in staff ? ['--center', staff.center, '--region', staff.region] : []),
+        ]),
         { ...common, PORT: '0', JAB_STAFF_PASSWORD: demoPassword },
       );
     }

@@ -1,90 +1,160 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { StaffSessionResponse as StaffSession } from '@jab/contracts';
-import { describeError } from '../shared/api';
-import { dailyRegistrations, type DailyRegistrations } from './admin.api';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Route, Switch, useLocation } from 'wouter';
+import { claimsOf, useSessions, useStaffRequest } from '../shared/session';
 import { SignInForm } from '../shared/sign-in-form';
+import { QUEUE_BOARD_SESSION_URL, QUEUE_BOARD_URL } from './admin.api';
+import { CenterScreen } from './centers';
+import { Dashboard } from './dashboard';
+import { LotsScreen } from './lots';
+import { ReportsScreen } from './reports';
+import { SessionsScreen } from './sessions';
+import './admin.css';
 
-function Dashboard({ session }: { session: StaffSession }) {
-  const [data, setData] = useState<DailyRegistrations>();
-  const [busy, setBusy] = useState(true);
-  const [error, setError] = useState<string>();
+const ADMIN_ROLES = ['center-admin', 'national-admin'];
 
-  const load = useCallback(
-    async (signal?: AbortSignal) => {
-      setBusy(true);
-      setError(undefined);
-      try {
-        const result = await dailyRegistrations(session.accessToken, signal);
-        if (!signal?.aborted) setData(result);
-      } catch (e) {
-        if (!signal?.aborted) setError(describeError(e));
-      } finally {
-        if (!signal?.aborted) setBusy(false);
-      }
-    },
-    [session.accessToken],
+const SCREENS = [
+  { path: '/', key: 'nav.dashboard' },
+  { path: '/centers', key: 'nav.centers' },
+  { path: '/sessions', key: 'nav.sessions' },
+  { path: '/lots', key: 'nav.lots' },
+  { path: '/reports', key: 'nav.reports' },
+] as const;
+
+/**
+ * Opens the queue dashboard in a new tab: the tab is opened within the click (so no
+ * popup blocker stops it), then sent to the board once the board's cookie is set.
+ */
+function QueueBoardLink({ label, newTab }: { label: string; newTab: string }) {
+  const request = useStaffRequest();
+  return (
+    <a
+      href={QUEUE_BOARD_URL}
+      target="_blank"
+      rel="noopener noreferrer"
+      onClick={(event) => {
+        event.preventDefault();
+        const tab = window.open('about:blank', '_blank');
+        if (tab) tab.opener = null;
+        request(QUEUE_BOARD_SESSION_URL, { method: 'POST' }).then(
+          () => tab?.location.assign(QUEUE_BOARD_URL),
+          () => tab?.close(),
+        );
+      }}
+    >
+      {label}
+      <span className="visually-hidden"> {newTab}</span>
+    </a>
   );
+}
 
-  useEffect(() => {
-    const controller = new AbortController();
-    void load(controller.signal);
-    return () => controller.abort();
-  }, [load]);
+function Console({ role, onSignOut }: { role: string; onSignOut: () => void }) {
+  const { t } = useTranslation('admin');
+  const [location] = useLocation();
+  // A center just created is offered first on the slot schedule screen.
+  const [lastCenterId, setLastCenterId] = useState<string>();
 
   return (
     <>
-      <h2>Registrations</h2>
-      <p role="status">{busy ? 'Loading…' : data ? 'Figures are up to date.' : ''}</p>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <button type="button" onClick={() => void load()} disabled={busy}>
-        Refresh
-      </button>
-      {data && (
-        <>
-          <p className="total">
-            Total registrations: <strong data-testid="registrations-total">{data.total}</strong>
-          </p>
-          {data.items.length === 0 ? (
-            <p>No registrations yet.</p>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <caption>Registrations per day</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Day</th>
-                    <th scope="col">Registrations</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((d) => (
-                    <tr key={d.day}>
-                      <th scope="row">
-                        <time dateTime={d.day}>{d.day}</time>
-                      </th>
-                      <td>{d.count}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </>
-      )}
+      <div className="admin-bar">
+        <p className="admin-who">{t('signedInAs', { role: t(`roles.${role}`, { defaultValue: role }) })}</p>
+        <nav aria-label={t('nav.label')} className="admin-nav">
+          <ul>
+            {SCREENS.map((s) => (
+              <li key={s.path}>
+                <Link href={s.path} aria-current={location === s.path ? 'page' : undefined}>
+                  {t(s.key)}
+                </Link>
+              </li>
+            ))}
+            {role === 'national-admin' && (
+              <li>
+                <QueueBoardLink label={t('nav.queues')} newTab={t('nav.newTab')} />
+              </li>
+            )}
+          </ul>
+        </nav>
+        <button type="button" className="secondary" onClick={onSignOut}>
+          {t('actions.signOut', { ns: 'common' })}
+        </button>
+      </div>
+      <Switch>
+        <Route path="/">
+          <Dashboard />
+        </Route>
+        <Route path="/centers">
+          <CenterScreen onCreated={setLastCenterId} />
+        </Route>
+        <Route path="/sessions">
+          <SessionsScreen preselected={lastCenterId} />
+        </Route>
+        <Route path="/lots">
+          <LotsScreen />
+        </Route>
+        <Route path="/reports">
+          <ReportsScreen />
+        </Route>
+        <Route>
+          <h2>{t('notFound')}</h2>
+        </Route>
+      </Switch>
     </>
   );
 }
 
+/**
+ * The admin dashboard (`#/admin`): campaign charts with their numbers, centers and slot
+ * schedules, lot recalls, report exports and the queue dashboard. Center and national
+ * admins only; a 401 signs the admin out and says so.
+ */
 export function AdminArea() {
-  const [session, setSession] = useState<StaffSession>();
+  const { t } = useTranslation('admin');
+  const { staff, setStaff } = useSessions();
+  const [ended, setEnded] = useState(false);
+  const previous = useRef(staff);
+  const leaving = useRef(false);
+
+  useEffect(() => {
+    if (previous.current && !staff && !leaving.current) setEnded(true);
+    leaving.current = false;
+    previous.current = staff;
+  }, [staff]);
+
+  const role = staff ? (claimsOf(staff.accessToken)?.role ?? staff.role) : '';
+  const allowed = ADMIN_ROLES.includes(role);
+
   return (
-    <section aria-labelledby="admin-title">
-      <h1 id="admin-title">Admin dashboard</h1>
-      {session ? <Dashboard session={session} /> : <SignInForm idPrefix="admin" onSignedIn={setSession} />}
+    <section aria-labelledby="admin-title" className="admin-area">
+      <h1 id="admin-title">{t('title')}</h1>
+      {allowed ? (
+        <Console
+          role={role}
+          onSignOut={() => {
+            leaving.current = true;
+            setStaff(undefined);
+          }}
+        />
+      ) : (
+        <>
+          {ended && (
+            <p role="alert" className="notice">
+              {t('sessionEnded')}
+            </p>
+          )}
+          {staff && !allowed && (
+            <p role="alert" className="notice">
+              {t('notAdmin')}
+            </p>
+          )}
+          <SignInForm
+            idPrefix="admin"
+            onSignedIn={(session) => {
+              setEnded(false);
+              setStaff(session);
+            }}
+          />
+        </>
+      )}
     </section>
   );
 }

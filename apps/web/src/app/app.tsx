@@ -44,7 +44,9 @@ function Shell() {
       first.current = false;
       return;
     }
-    const heading = main.current?.querySelector<HTMLElement>('h1, h2');
+    // The screen's own title when it marks one, else the first heading; made focusable.
+    const heading = main.current?.querySelector<HTMLElement>('[data-screen-title]') ?? main.current?.querySelector<HTMLElement>('h1, h2');
+    if (heading && !heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
     (heading ?? main.current)?.focus();
   }, [location]);
 

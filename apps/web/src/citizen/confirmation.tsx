@@ -1,84 +1,85 @@
 import { useEffect, useState } from 'react';
-import { describeError } from '../shared/api';
-import { listMessages, type Message, type Registration } from './citizen.api';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
+import { ErrorMessage } from '../shared/async';
+import { formatDate } from '../shared/format';
 import { pollUntil } from '../shared/poll';
-
-const TEMPLATE_NAMES: Record<string, string> = { welcome: 'Welcome message' };
-const CHANNEL_NAMES: Record<Message['channel'], string> = { email: 'email', sms: 'SMS', sink: 'local outbox' };
+import { useCitizenRequest } from '../shared/session';
+import { listMessages, type Message, type Registration } from './citizen.api';
+import { MessageList } from './messages';
 
 /** About ninety seconds: the welcome message normally lands within seconds. */
 const POLL = { intervalMs: 1500, attempts: 60 };
 
 type Phase = 'waiting' | 'delivered' | 'gave-up';
 
-const isSettledWelcome = (items: Message[]) =>
-  items.some((m) => m.template === 'welcome' && m.status !== 'queued');
+const isSettledWelcome = (items: Message[]) => items.some((m) => m.template === 'welcome' && m.status !== 'queued');
 
+/** After a first registration: the person's number, and their welcome message as it goes out. */
 export function Confirmation({ registration }: { registration: Registration }) {
-  const { registrant, accessToken } = registration;
+  const { t, i18n } = useTranslation('citizen');
+  const request = useCitizenRequest();
+  const { registrant } = registration;
   const [messages, setMessages] = useState<Message[]>([]);
   const [phase, setPhase] = useState<Phase>('waiting');
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<unknown>();
 
   useEffect(() => {
     const controller = new AbortController();
-    void pollUntil((signal) => listMessages(accessToken, signal), isSettledWelcome, {
+    void pollUntil((signal) => listMessages(request, signal), isSettledWelcome, {
       ...POLL,
       signal: controller.signal,
       onResult: (items) => {
         setMessages(items);
         setError(undefined);
       },
-      onError: (e) => setError(describeError(e)),
+      onError: setError,
     }).then((done) => {
       if (!controller.signal.aborted) setPhase(done ? 'delivered' : 'gave-up');
     });
     return () => controller.abort();
-  }, [accessToken]);
+  }, [request]);
 
   const welcome = messages.find((m) => m.template === 'welcome');
   const status =
     phase === 'waiting'
-      ? 'Waiting for your welcome message…'
+      ? t('welcome.waiting')
       : phase === 'gave-up'
-        ? 'Your welcome message is taking longer than usual. It will still arrive.'
-        : welcome?.status === 'failed'
-          ? 'We could not send your welcome message. Your registration is still valid.'
-          : 'Your welcome message has been sent.';
+        ? t('welcome.late')
+        : welcome?.status === 'failed' || welcome?.status === 'dead'
+          ? t('welcome.failed')
+          : t('welcome.sent');
 
   return (
-    <section aria-labelledby="confirmation-title">
-      <h2 id="confirmation-title" tabIndex={-1}>
-        You are registered
-      </h2>
-      <p>Thank you, {registrant.fullName}. Keep your registration number for your appointment.</p>
+    <section aria-labelledby="confirmation-title" className="citizen-card">
+      <h1 id="confirmation-title" tabIndex={-1}>
+        {t('welcome.title')}
+      </h1>
+      <p>{t('welcome.thanks', { name: registrant.fullName })}</p>
       <dl className="facts">
-        <dt>Registration number</dt>
-        <dd data-testid="registrant-id">{registrant.id}</dd>
-        <dt>Region</dt>
-        <dd>{registrant.region}</dd>
+        <dt>{t('welcome.number')}</dt>
+        <dd data-testid="registrant-id">
+          <bdi>{registrant.id}</bdi>
+        </dd>
+        <dt>{t('fields.birthDate.label')}</dt>
+        <dd>{formatDate(registrant.birthDate, i18n.language)}</dd>
+        <dt>{t('fields.region.label')}</dt>
+        <dd>
+          <bdi>{registrant.region}</bdi>
+        </dd>
       </dl>
-      <h3 id="messages-title">Your messages</h3>
+      <ul className="next-steps">
+        <li>
+          <Link href="/centers">{t('welcome.book')}</Link>
+        </li>
+        <li>
+          <Link href="/household/add">{t('welcome.addMember')}</Link>
+        </li>
+      </ul>
+      <h2 id="welcome-messages-title">{t('messages.title')}</h2>
       <p role="status">{status}</p>
-      {error && <p className="error">{error}</p>}
-      {messages.length === 0 ? (
-        <p>No messages yet.</p>
-      ) : (
-        <ul aria-labelledby="messages-title" className="messages">
-          {messages.map((m) => (
-            <li key={m.id}>
-              <span>{TEMPLATE_NAMES[m.template] ?? m.template}</span> by {CHANNEL_NAMES[m.channel] ?? m.channel}:{' '}
-              <strong className={`status status-${m.status}`}>{m.status}</strong>
-              {m.sentAt && (
-                <>
-                  {' '}
-                  at <time dateTime={m.sentAt}>{new Date(m.sentAt).toLocaleString()}</time>
-                </>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
+      {error !== undefined && <ErrorMessage error={error} />}
+      <MessageList messages={messages} labelledBy="welcome-messages-title" />
     </section>
   );
 }

@@ -1,192 +1,151 @@
+import { registerRequest } from '@jab/contracts';
 import { useRef, useState, type FormEvent } from 'react';
-import { ApiError, describeError } from '../shared/api';
-import { LANGUAGES, register, type Contact, type Language, type Registration } from './citizen.api';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
+import { ApiError } from '../shared/api';
+import { ErrorMessage } from '../shared/async';
 import { Field } from '../shared/field';
+import { isLanguage } from '../shared/i18n';
+import { validateWith, type FieldErrors } from '../shared/validate';
+import { register, type Contact, type RegisterInput, type Registration } from './citizen.api';
+import { focusFirstInvalid, localizeErrors, splitServerErrors } from './form-errors';
+import { PERSON_FIELDS, PersonFields, emptyPerson, personPayload, usePersonMessages, type PersonValues } from './person-fields';
 
-const LANGUAGE_NAMES: Record<Language, string> = {
-  en: 'English',
-  es: 'Español',
-  fr: 'Français',
-  hi: 'हिन्दी',
-  ar: 'العربية',
-};
-
-type FieldName = 'fullName' | 'birthDate' | 'region' | 'preferredLanguage' | 'contact.channel' | 'contact.address';
-const FIELDS: readonly FieldName[] = [
-  'fullName',
-  'birthDate',
-  'region',
-  'preferredLanguage',
-  'contact.channel',
-  'contact.address',
-];
-
-/** Maps server field paths onto the inputs that show them; the rest go to the form summary. */
-function splitErrors(error: ApiError): { fields: Partial<Record<FieldName, string>>; other: string[] } {
-  const fields: Partial<Record<FieldName, string>> = {};
-  const other: string[] = [];
-  for (const { field, message } of error.fieldErrors) {
-    // A union mismatch on `contact` is about the address the person typed.
-    const name = (field === 'contact' ? 'contact.address' : field) as FieldName;
-    if (FIELDS.includes(name)) fields[name] ??= message;
-    else other.push(message);
-  }
-  return { fields, other };
-}
+const FIELDS = [...PERSON_FIELDS, 'contact.channel', 'contact.address', 'nationalId'] as const;
+/** Server paths shown on another field: a mismatch of the whole `contact` is about the address typed. */
+const ALIAS = { contact: 'contact.address' };
 
 interface RegisterFormProps {
   onRegistered: (registration: Registration) => void;
 }
 
+/** First registration, without an account: the person and how to reach them. */
 export function RegisterForm({ onRegistered }: RegisterFormProps) {
-  const [fullName, setFullName] = useState('');
-  const [birthDate, setBirthDate] = useState('');
-  const [region, setRegion] = useState('');
-  const [preferredLanguage, setPreferredLanguage] = useState<Language>('en');
+  const { t, i18n } = useTranslation('citizen');
+  const language = i18n.resolvedLanguage ?? i18n.language;
+  const [person, setPerson] = useState<PersonValues>(() => emptyPerson(isLanguage(language) ? language : 'en'));
   const [channel, setChannel] = useState<Contact['channel']>('email');
   const [address, setAddress] = useState('');
+  const [nationalId, setNationalId] = useState('');
   const [busy, setBusy] = useState(false);
-  const [fieldErrors, setFieldErrors] = useState<Partial<Record<FieldName, string>>>({});
-  const [formError, setFormError] = useState<string[]>([]);
-  const summaryRef = useRef<HTMLDivElement>(null);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [failure, setFailure] = useState<unknown>();
+  const [other, setOther] = useState<string[]>([]);
+  const [invalid, setInvalid] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  const personMessage = usePersonMessages();
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    setFailure(undefined);
+    setOther([]);
+    const input: RegisterInput = {
+      ...personPayload(person),
+      contact: { channel, address: address.trim() } as Contact,
+      ...(nationalId.trim() ? { nationalId: nationalId.trim() } : {}),
+    };
+    const checked = validateWith(registerRequest, input);
+    if (!checked.ok) {
+      setErrors(
+        localizeErrors(checked.errors, (field) => {
+          if (field === 'contact.address' || field === 'contact')
+            return channel === 'email' ? t('fields.email.invalid') : t('fields.phone.invalid');
+          if (field === 'nationalId') return t('fields.nationalId.invalid');
+          return personMessage(field);
+        }),
+      );
+      setInvalid(true);
+      focusFirstInvalid(form.current);
+      return;
+    }
+    setErrors({});
+    setInvalid(false);
     setBusy(true);
-    setFieldErrors({});
-    setFormError([]);
     try {
-      const registration = await register({
-        fullName: fullName.trim(),
-        birthDate,
-        region: region.trim().toUpperCase(),
-        preferredLanguage,
-        contact: { channel, address: address.trim() } as Contact,
-      });
-      onRegistered(registration);
-    } catch (e) {
-      if (e instanceof ApiError && e.fieldErrors.length > 0) {
-        const { fields, other } = splitErrors(e);
-        setFieldErrors(fields);
-        setFormError([describeError(e), ...other]);
-      } else {
-        setFormError([describeError(e)]);
-      }
+      onRegistered(await register(input));
+    } catch (error) {
+      const split = splitServerErrors(error, FIELDS, ALIAS);
+      setErrors(split.fields);
+      setOther(split.other);
+      setFailure(error);
       setBusy(false);
-      // Move focus to the summary so keyboard and screen-reader users land on what went wrong.
-      queueMicrotask(() => summaryRef.current?.focus());
+      focusFirstInvalid(form.current);
     }
   }
 
+  const contactTaken = failure instanceof ApiError && failure.status === 409 && Boolean(errors['contact.address']);
+
   return (
-    <form onSubmit={submit} aria-labelledby="register-title" noValidate>
-      <h2 id="register-title">Register for vaccination</h2>
-      <div ref={summaryRef} tabIndex={-1} className="summary">
-        {formError.length > 0 && (
-          <div role="alert">
-            <p>Please check your details.</p>
-            <ul>
-              {formError.map((m, i) => (
-                <li key={i}>{m}</li>
-              ))}
-            </ul>
-          </div>
+    <form ref={form} onSubmit={submit} aria-labelledby="register-title" noValidate className="citizen-card">
+      <h1 id="register-title" tabIndex={-1}>
+        {t('register.title')}
+      </h1>
+      <p>{t('register.intro')}</p>
+      <div className="summary">
+        {invalid && (
+          <p role="alert" className="error-panel">
+            {t('form.fixErrors', { ns: 'common' })}
+          </p>
+        )}
+        {failure !== undefined && <ErrorMessage error={failure} />}
+        {other.length > 0 && (
+          <ul className="error-list">
+            {other.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        )}
+        {contactTaken && (
+          <p>
+            <Link href="/sign-in">{t('register.signInInstead')}</Link>
+          </p>
         )}
       </div>
-      <Field id="fullName" label="Full name" error={fieldErrors.fullName}>
-        {(aria) => (
-          <input
-            {...aria}
-            autoComplete="name"
-            required
-            value={fullName}
-            onChange={(e) => setFullName(e.target.value)}
-          />
-        )}
-      </Field>
-      <Field id="birthDate" label="Date of birth" hint="Format: YYYY-MM-DD" error={fieldErrors.birthDate}>
-        {(aria) => (
-          <input
-            {...aria}
-            type="date"
-            autoComplete="bday"
-            required
-            value={birthDate}
-            onChange={(e) => setBirthDate(e.target.value)}
-          />
-        )}
-      </Field>
-      <Field id="region" label="Region" hint="Region code, for example IN-MH" error={fieldErrors.region}>
-        {(aria) => (
-          <input {...aria} required value={region} onChange={(e) => setRegion(e.target.value)} />
-        )}
-      </Field>
-      <Field id="preferredLanguage" label="Preferred language" error={fieldErrors.preferredLanguage}>
-        {(aria) => (
-          <select
-            {...aria}
-            value={preferredLanguage}
-            onChange={(e) => setPreferredLanguage(e.target.value as Language)}
-          >
-            {LANGUAGES.map((l) => (
-              <option key={l} value={l} lang={l}>
-                {LANGUAGE_NAMES[l]}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <fieldset
-        className="field"
-        aria-describedby={fieldErrors['contact.channel'] ? 'contact-channel-error' : undefined}
-      >
-        <legend>How should we contact you?</legend>
-        <label className="choice">
-          <input
-            type="radio"
-            name="channel"
-            value="email"
-            checked={channel === 'email'}
-            onChange={() => setChannel('email')}
-          />
-          Email
-        </label>
-        <label className="choice">
-          <input
-            type="radio"
-            name="channel"
-            value="sms"
-            checked={channel === 'sms'}
-            onChange={() => setChannel('sms')}
-          />
-          SMS
-        </label>
-        {fieldErrors['contact.channel'] && (
+      <PersonFields values={person} errors={errors} onChange={setPerson} />
+      <fieldset className="field" aria-describedby={errors['contact.channel'] ? 'contact-channel-error' : undefined}>
+        <legend>{t('fields.channel.label')}</legend>
+        <div className="choices">
+          <label className="choice">
+            <input type="radio" name="channel" value="email" checked={channel === 'email'} onChange={() => setChannel('email')} />
+            {t('fields.channel.email')}
+          </label>
+          <label className="choice">
+            <input type="radio" name="channel" value="sms" checked={channel === 'sms'} onChange={() => setChannel('sms')} />
+            {t('fields.channel.sms')}
+          </label>
+        </div>
+        {errors['contact.channel'] && (
           <p id="contact-channel-error" className="error">
-            {fieldErrors['contact.channel']}
+            {errors['contact.channel']}
           </p>
         )}
       </fieldset>
       <Field
         id="contactAddress"
-        label={channel === 'email' ? 'Email address' : 'Mobile number'}
-        hint={channel === 'sms' ? 'International format, for example +919812345678' : undefined}
-        error={fieldErrors['contact.address']}
+        label={channel === 'email' ? t('fields.email.label') : t('fields.phone.label')}
+        hint={channel === 'sms' ? t('fields.phone.hint') : undefined}
+        error={errors['contact.address']}
       >
         {(aria) => (
           <input
             {...aria}
             type={channel === 'email' ? 'email' : 'tel'}
             autoComplete={channel === 'email' ? 'email' : 'tel'}
-            required
+            dir="ltr"
             value={address}
             onChange={(e) => setAddress(e.target.value)}
           />
         )}
       </Field>
+      <Field id="nationalId" label={t('fields.nationalId.label')} hint={t('fields.nationalId.hint')} error={errors['nationalId']}>
+        {(aria) => <input {...aria} dir="ltr" autoComplete="off" value={nationalId} onChange={(e) => setNationalId(e.target.value)} />}
+      </Field>
       <button type="submit" disabled={busy}>
-        {busy ? 'Registering…' : 'Register'}
+        {busy ? t('register.busy') : t('register.submit')}
       </button>
+      <p className="alternative">
+        {t('register.returning')} <Link href="/sign-in">{t('register.signInLink')}</Link>
+      </p>
     </form>
   );
 }

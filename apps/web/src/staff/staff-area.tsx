@@ -1,96 +1,132 @@
-import { useState, type FormEvent } from 'react';
-import type { StaffSessionResponse as StaffSession } from '@jab/contracts';
-import { describeError } from '../shared/api';
-import { searchRegistrants, type RegistrantHit } from './staff.api';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Route, Switch, useLocation } from 'wouter';
+import { claimsOf, useSessions } from '../shared/session';
 import { SignInForm } from '../shared/sign-in-form';
+import { AefiScreen } from './aefi';
+import { DoseScreen } from './dose';
+import { PersonScreen, type OpenedRecords } from './person';
+import { SearchScreen, type LastSearch } from './search';
+import { TodayScreen } from './today';
+import { WalkInScreen } from './walk-in';
+import './staff.css';
 
-type Results = { query: string; items: RegistrantHit[] };
+const STAFF_ROLES = ['staff', 'center-admin', 'national-admin'];
 
-function Search({ session }: { session: StaffSession }) {
-  const [q, setQ] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [results, setResults] = useState<Results>();
-  const [error, setError] = useState<string>();
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const query = q.trim();
-    if (!query) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      setResults({ query, items: await searchRegistrants(session.accessToken, query) });
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  const status = busy
-    ? 'Searching…'
-    : results
-      ? `${results.items.length} ${results.items.length === 1 ? 'person' : 'people'} found for “${results.query}”.`
-      : '';
-
+function NotFound() {
+  const { t } = useTranslation('staff');
   return (
     <>
-      <div role="search">
-        <form onSubmit={submit} className="inline-form">
-          <label htmlFor="staff-q">Name</label>
-          <input id="staff-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" />
-          <button type="submit" disabled={busy}>
-            Search
-          </button>
-        </form>
-      </div>
-      <p role="status">{status}</p>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      {results && results.items.length > 0 && (
-        <div className="table-wrap">
-          <table>
-            <caption>Search results</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Birth year</th>
-                <th scope="col">Region</th>
-                <th scope="col">Registration number</th>
-              </tr>
-            </thead>
-            <tbody>
-              {results.items.map((r) => (
-                <tr key={r.id}>
-                  <th scope="row">{r.fullName}</th>
-                  <td>{r.birthYear}</td>
-                  <td>{r.region}</td>
-                  <td className="id">{r.id}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <h2>{t('notFound.title')}</h2>
+      <p>
+        <Link href="/">{t('nav.search')}</Link>
+      </p>
     </>
   );
 }
 
-export function StaffArea() {
-  const [session, setSession] = useState<StaffSession>();
+/** The signed-in console: who is working, the screens, and signing out. */
+function Console({ onSignOut }: { onSignOut: () => void }) {
+  const { t } = useTranslation('staff');
+  const { staff } = useSessions();
+  const [location] = useLocation();
+  const [lastSearch, setLastSearch] = useState<LastSearch>();
+  const [opened, setOpened] = useState<OpenedRecords>({});
+  const remember = useCallback((id: string, record: OpenedRecords[string]) => setOpened((o) => ({ ...o, [id]: record })), []);
+  const claims = staff ? claimsOf(staff.accessToken) : undefined;
+  const role = claims?.role ?? staff?.role ?? '';
+
   return (
-    <section aria-labelledby="staff-title">
-      <h1 id="staff-title">Staff console</h1>
-      {session ? (
-        <>
-          <h2>Find a person</h2>
-          <Search session={session} />
-        </>
+    <>
+      <div className="staff-bar">
+        <p className="staff-who">{t('signedInAs', { role: t(`roles.${role}`, { defaultValue: role }) })}</p>
+        <nav aria-label={t('nav.label')} className="staff-nav">
+          <ul>
+            <li>
+              <Link href="/" aria-current={location === '/' ? 'page' : undefined}>
+                {t('nav.search')}
+              </Link>
+            </li>
+            <li>
+              <Link href="/today" aria-current={location === '/today' ? 'page' : undefined}>
+                {t('nav.today')}
+              </Link>
+            </li>
+          </ul>
+        </nav>
+        <button type="button" className="secondary" onClick={onSignOut}>
+          {t('actions.signOut', { ns: 'common' })}
+        </button>
+      </div>
+      <Switch>
+        <Route path="/">
+          <SearchScreen last={lastSearch} onSearched={setLastSearch} canPickRegion={!claims?.region} />
+        </Route>
+        <Route path="/today">
+          <TodayScreen centerId={claims?.centerId} />
+        </Route>
+        <Route path="/people/:id">{(params) => <PersonScreen id={params.id} opened={opened} onOpened={remember} canWalkIn={Boolean(claims?.centerId)} />}</Route>
+        <Route path="/people/:id/walk-in">{(params) => <WalkInScreen registrantId={params.id} name={opened[params.id]?.fullName} centerId={claims?.centerId} />}</Route>
+        <Route path="/visits/:appointmentId">{(params) => <DoseScreen appointmentId={params.appointmentId} />}</Route>
+        <Route path="/doses/:doseId/adverse-event">{(params) => <AefiScreen doseId={params.doseId} centerId={claims?.centerId} />}</Route>
+        <Route>
+          <NotFound />
+        </Route>
+      </Switch>
+    </>
+  );
+}
+
+/**
+ * The staff console (`#/staff`): sign in, find a person, today's appointments, check-in,
+ * dose recording, walk-ins and adverse events. A 401 from any call signs the staff member
+ * out (see `useStaffRequest`); they are told why, and sign in again.
+ */
+export function StaffArea() {
+  const { t } = useTranslation('staff');
+  const { staff, setStaff } = useSessions();
+  const [ended, setEnded] = useState(false);
+  const previous = useRef(staff);
+  const leaving = useRef(false);
+
+  useEffect(() => {
+    if (previous.current && !staff && !leaving.current) setEnded(true);
+    leaving.current = false;
+    previous.current = staff;
+  }, [staff]);
+
+  const allowed = staff !== undefined && STAFF_ROLES.includes(claimsOf(staff.accessToken)?.role ?? staff.role);
+
+  return (
+    <section aria-labelledby="staff-title" className="staff-area">
+      <h1 id="staff-title">{t('title')}</h1>
+      {allowed ? (
+        <Console
+          onSignOut={() => {
+            leaving.current = true;
+            setStaff(undefined);
+          }}
+        />
       ) : (
-        <SignInForm idPrefix="staff" onSignedIn={setSession} />
+        <>
+          {ended && (
+            <p role="alert" className="notice">
+              {t('sessionEnded')}
+            </p>
+          )}
+          {staff && !allowed && (
+            <p role="alert" className="notice">
+              {t('notStaff')}
+            </p>
+          )}
+          <SignInForm
+            idPrefix="staff"
+            onSignedIn={(session) => {
+              setEnded(false);
+              setStaff(session);
+            }}
+          />
+        </>
       )}
     </section>
   );
