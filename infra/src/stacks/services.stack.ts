@@ -15,7 +15,7 @@ import type { Construct } from 'constructs';
 import type { EnvConfig } from '../config/types.js';
 import { BlueGreenService } from '../constructs/blue-green-service.construct.js';
 import { REDIS_PORT } from '../constructs/redis.construct.js';
-import { ServiceTask, TMP_PATH } from '../constructs/service-task.construct.js';
+import { ServiceTask } from '../constructs/service-task.construct.js';
 import { WorkerService } from '../constructs/worker-service.construct.js';
 import { names } from '../naming.js';
 import { DATABASE_NAME, type AppKeyName, type DataStack } from './data.stack.js';

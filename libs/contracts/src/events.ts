@@ -189,6 +189,19 @@ export const certificateIssuedV1 = z.object({
   replaces: z.uuid().nullable(),
 });
 
+/** `center.saved` v1: a center as the public finds it (search indexes it; version-ordered). */
+export const centerSavedV1 = z.object({
+  centerId: z.uuid(),
+  /** Name by language, at least `en`. */
+  names: z.record(z.string(), z.string()),
+  /** Where it is, as people type it (the address). */
+  locality: z.string(),
+  region: regionSchema,
+  languages: z.array(languageSchema),
+  vaccines: z.array(z.object({ id: z.uuid(), name: z.string() })),
+  version: z.number().int().positive(),
+});
+
 function event<T extends string, D extends z.ZodType>(type: T, data: D) {
   return envelopeSchema.extend({ type: z.literal(type), v: z.literal(1), data });
 }
@@ -204,6 +217,7 @@ export const aefiReportedEvent = event('aefi.reported', aefiReportedV1);
 export const lotRecalledEvent = event('lot.recalled', lotRecalledV1);
 export const otpRequestedEvent = event('otp.requested', otpRequestedV1);
 export const certificateIssuedEvent = event('certificate.issued', certificateIssuedV1);
+export const centerSavedEvent = event('center.saved', centerSavedV1);
 
 export type RegistrantRegisteredEvent = z.infer<typeof registrantRegisteredEvent>;
 export type RegistrantUpdatedEvent = z.infer<typeof registrantUpdatedEvent>;
@@ -216,6 +230,7 @@ export type AefiReportedEvent = z.infer<typeof aefiReportedEvent>;
 export type LotRecalledEvent = z.infer<typeof lotRecalledEvent>;
 export type OtpRequestedEvent = z.infer<typeof otpRequestedEvent>;
 export type CertificateIssuedEvent = z.infer<typeof certificateIssuedEvent>;
+export type CenterSavedEvent = z.infer<typeof centerSavedEvent>;
 
 /** Every event the registration service publishes; consumers parse with this union. */
 export const registrationEvent = z.discriminatedUnion('type', [
@@ -230,6 +245,7 @@ export const registrationEvent = z.discriminatedUnion('type', [
   lotRecalledEvent,
   otpRequestedEvent,
   certificateIssuedEvent,
+  centerSavedEvent,
 ]);
 export type RegistrationEvent = z.infer<typeof registrationEvent>;
 export type RegistrationEventType = RegistrationEvent['type'];

@@ -30,4 +30,5 @@ export const REGISTRATION_EVENT_ROUTES: Record<RegistrationEventType, readonly Q
   'lot.recalled': [n, a],
   'otp.requested': [n],
   'certificate.issued': [n],
+  'center.saved': [s],
 };

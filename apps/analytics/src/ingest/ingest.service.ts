@@ -113,6 +113,7 @@ async function apply(db: PoolClient, event: RegistrationEvent): Promise<void> {
       return recordRecall(db, event.data);
     case 'otp.requested':
     case 'certificate.issued':
+    case 'center.saved':
       // Not routed to analytics; claimed so a stray delivery is acknowledged once.
       return;
   }

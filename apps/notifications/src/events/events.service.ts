@@ -46,6 +46,7 @@ export async function handleRegistrationEvent(deps: EventDeps, event: Registrati
     // Routed to other consumers; nothing to tell anyone about.
     case 'appointment.checked_in':
     case 'aefi.reported':
+    case 'center.saved':
       return;
   }
 }

@@ -178,6 +178,25 @@ describe('catalogue and centers', () => {
     expect(await writes()).toBe(before);
   });
 
+  it('publishes each new center for search, with its vaccines by name, in the same transaction', async () => {
+    const made = await center('FR-IDF', 'Europe/Paris', 'Centre Publication Test');
+    const { rows } = await svc.pool.query<{ payload: { data: Record<string, unknown> } }>(
+      `SELECT payload FROM registration.outbox WHERE type = 'center.saved' AND payload->'data'->>'centerId' = $1`,
+      [made.id],
+    );
+    expect(rows.map((r) => r.payload.data)).toEqual([
+      {
+        centerId: made.id,
+        names: made.names,
+        locality: '1 rue de Test, Paris',
+        region: 'FR-IDF',
+        languages: ['fr', 'en'],
+        vaccines: [{ id: vaccine.id, name: vaccine.name }],
+        version: 1,
+      },
+    ]);
+  });
+
   it('lets only a national admin add to the catalogue, and a center admin only open sessions at their own center', async () => {
     const citizen = await tokenFor(randomUUID(), 'citizen');
     expect((await post('/vaccines', { name: 'Other', manufacturer: 'X Labs', seriesDoses: 1, minIntervalDays: 0, minAgeYears: 0 }, citizen)).status).toBe(403);

@@ -1,7 +1,8 @@
 import type { CenterView } from '@jab/contracts';
-import { withTransaction } from '@jab/db';
+import { appendEvent, withTransaction } from '@jab/db';
 import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
+import { centerSaved } from '../centers/centers.events.js';
 import { findCenter, insertCenter, insertSession, insertSlots } from '../centers/centers.repo.js';
 import { addDays, generateSlots, localToday } from '../centers/slots.js';
 import { findCampaign, findVaccine, insertCampaign, insertLot, insertVaccine, lockDemoSeed } from './catalogue.repo.js';
@@ -87,7 +88,10 @@ export async function seedDemoCatalogue(pool: Pool, now = new Date()): Promise<D
 
     let sessionsCreated = 0;
     for (const center of CENTERS) {
-      if (!(await findCenter(db, center.id))) await insertCenter(db, center);
+      if (!(await findCenter(db, center.id))) {
+        await insertCenter(db, center);
+        await appendEvent(db, 'registration', await centerSaved(db, center, 1));
+      }
       const first = localToday(center.timeZone, now);
       for (let d = 0; d < 7; d++) {
         const session = {

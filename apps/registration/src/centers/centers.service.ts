@@ -1,12 +1,13 @@
 import type { Principal } from '@jab/auth';
 import type { AvailabilityView, CenterView, CreateCenterRequest, CreateSessionRequest, SessionView } from '@jab/contracts';
-import { withTransaction } from '@jab/db';
+import { appendEvent, withTransaction } from '@jab/db';
 import { BadRequest, Conflict, Forbidden, NotFound } from '@jab/http';
 import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { assertVaccinesExist } from '../catalogue/catalogue.service.js';
 import { AVAILABILITY_TTL_SECONDS, CENTERS_TTL_SECONDS, availabilityKey, centersKey, type BookingCaches } from './availability.cache.js';
 import { assertManagesCenter } from './center-access.js';
+import { centerSaved } from './centers.events.js';
 import { findCenter, insertCenter, insertSession, insertSlots, listCenters, slotsOfDay, type NewSession } from './centers.repo.js';
 import { generateSlots, localToday } from './slots.js';
 
@@ -32,7 +33,10 @@ export async function createCenter({ pool, caches }: CentersDeps, p: Principal, 
     timeZone: input.timeZone,
     openingHours: input.openingHours,
   };
-  await withTransaction(pool, (db) => insertCenter(db, center));
+  await withTransaction(pool, async (db) => {
+    await insertCenter(db, center);
+    await appendEvent(db, 'registration', await centerSaved(db, center, 1));
+  });
   await caches.invalidateCenters(center.region);
   return center;
 }

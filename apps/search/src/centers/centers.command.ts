@@ -18,9 +18,9 @@ const centerFile = z.array(
 );
 
 /**
- * `index-centers <file.json>`: registration publishes no center event yet, so the
- * center catalogue (centerHit + version, e.g. exported by the seed tool) is loaded
- * from a file, version-ordered like every other document.
+ * `index-centers <file.json>`: loads a center catalogue (centerHit + version) from a
+ * file, e.g. when moving from another system; day to day centers arrive as
+ * `center.saved` events. Version-ordered like every other document.
  */
 export async function indexCentersFromFile(
   deps: { engine: SearchEngine; documents: DocumentsRepo },

@@ -24,6 +24,20 @@ export async function applyRegistrationEvent(
   deps: IndexingDeps,
   event: RegistrationEvent,
 ): Promise<void> {
+  if (event.type === 'center.saved') {
+    const { data } = event;
+    const applied = await applyCenter(deps, {
+      id: data.centerId,
+      names: data.names as CenterDocument['names'],
+      locality: data.locality,
+      region: data.region,
+      languages: data.languages,
+      vaccines: data.vaccines,
+      version: data.version,
+    });
+    if (applied) deps.lag.observe(Math.max(0, ((deps.now?.() ?? Date.now()) - Date.parse(event.occurredAt)) / 1000));
+    return;
+  }
   if (
     event.type !== 'registrant.registered' &&
     event.type !== 'registrant.updated'
@@ -47,7 +61,7 @@ export async function applyRegistrationEvent(
   deps.lag.observe(Math.max(0, (now - Date.parse(event.occurredAt)) / 1000));
 }
 
-/** Centers have no event yet: they arrive through the `index-centers` command. */
+/** A center from `center.saved` (or the `index-centers` file import), version-ordered. */
 export async function applyCenter(
   deps: Pick<IndexingDeps, 'engine' | 'documents'>,
   doc: CenterDocument,

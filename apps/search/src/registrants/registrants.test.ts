@@ -257,6 +257,25 @@ describe('staff search over registrants', () => {
 });
 
 describe('public center search', () => {
+  it('indexes a center from its center.saved event, and an older version never overwrites it', async () => {
+    const centerId = randomUUID();
+    const saved = (version: number, en: string) => ({
+      id: randomUUID(),
+      type: 'center.saved',
+      v: 1,
+      occurredAt: new Date().toISOString(),
+      source: 'registration',
+      data: { centerId, names: { en, ar: 'مركز التطعيم' }, locality: '12 Rue Kasbah, Rabat', region: 'MA-04', languages: ['ar', 'fr'], vaccines: [{ id: randomUUID(), name: 'Vaxzevria' }], version },
+    });
+    await svc.enqueue(QUEUES.searchFromRegistration, saved(2, 'Kasbah Health Post'));
+    await svc.enqueue(QUEUES.searchFromRegistration, saved(1, 'Stale Name'));
+    await svc.drained(QUEUES.searchFromRegistration);
+    const found = await svc.http.get<CenterSearchResponse>('/centers?q=kasbah');
+    expect(found.status).toBe(200);
+    expect(found.body.items).toEqual([expect.objectContaining({ id: centerId, names: { en: 'Kasbah Health Post', ar: 'مركز التطعيم' }, region: 'MA-04' })]);
+    expect((await svc.http.get<CenterSearchResponse>('/centers?q=stale')).body.items).toEqual([]);
+  });
+
   it('finds centers without a token, by name, language and vaccine, after index-centers', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'search-centers-'));
     const vaccine = { id: randomUUID(), name: 'Comirnaty' };
