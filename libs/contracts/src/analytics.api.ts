@@ -105,8 +105,10 @@ export const utilizationResponse = z.object({
       administered: z.number().int(),
       /** administered ÷ scheduled, null when nothing was scheduled. */
       attendanceRate: z.number().nullable(),
-      /** Slot capacity is not carried by any event, so it is unknown here (see docs/analytics.md). */
-      capacity: z.null(),
+      /** Seats of the center's sessions that day (from `session.scheduled`); null when none is known. */
+      capacity: z.number().int().nullable(),
+      /** scheduled ÷ capacity, null without a capacity. */
+      bookedRate: z.number().nullable(),
     }),
   ),
 });

@@ -202,6 +202,19 @@ export const centerSavedV1 = z.object({
   version: z.number().int().positive(),
 });
 
+/** `session.scheduled` v1: a day of slots opened at a center, with what it can take. */
+export const sessionScheduledV1 = z.object({
+  sessionId: z.uuid(),
+  centerId: z.uuid(),
+  region: regionSchema,
+  vaccineId: z.uuid(),
+  /** The center's local calendar day. */
+  day: isoDate,
+  slots: z.number().int().positive(),
+  /** Every seat of every slot: first doses, later doses and walk-ins. */
+  capacity: z.number().int().nonnegative(),
+});
+
 function event<T extends string, D extends z.ZodType>(type: T, data: D) {
   return envelopeSchema.extend({ type: z.literal(type), v: z.literal(1), data });
 }
@@ -218,6 +231,7 @@ export const lotRecalledEvent = event('lot.recalled', lotRecalledV1);
 export const otpRequestedEvent = event('otp.requested', otpRequestedV1);
 export const certificateIssuedEvent = event('certificate.issued', certificateIssuedV1);
 export const centerSavedEvent = event('center.saved', centerSavedV1);
+export const sessionScheduledEvent = event('session.scheduled', sessionScheduledV1);
 
 export type RegistrantRegisteredEvent = z.infer<typeof registrantRegisteredEvent>;
 export type RegistrantUpdatedEvent = z.infer<typeof registrantUpdatedEvent>;
@@ -231,6 +245,7 @@ export type LotRecalledEvent = z.infer<typeof lotRecalledEvent>;
 export type OtpRequestedEvent = z.infer<typeof otpRequestedEvent>;
 export type CertificateIssuedEvent = z.infer<typeof certificateIssuedEvent>;
 export type CenterSavedEvent = z.infer<typeof centerSavedEvent>;
+export type SessionScheduledEvent = z.infer<typeof sessionScheduledEvent>;
 
 /** Every event the registration service publishes; consumers parse with this union. */
 export const registrationEvent = z.discriminatedUnion('type', [
@@ -246,6 +261,7 @@ export const registrationEvent = z.discriminatedUnion('type', [
   otpRequestedEvent,
   certificateIssuedEvent,
   centerSavedEvent,
+  sessionScheduledEvent,
 ]);
 export type RegistrationEvent = z.infer<typeof registrationEvent>;
 export type RegistrationEventType = RegistrationEvent['type'];

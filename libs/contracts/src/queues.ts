@@ -31,4 +31,5 @@ export const REGISTRATION_EVENT_ROUTES: Record<RegistrationEventType, readonly Q
   'otp.requested': [n],
   'certificate.issued': [n],
   'center.saved': [s],
+  'session.scheduled': [a],
 };

@@ -529,6 +529,26 @@ describe('rollups after a campaign delivered shuffled and twice', () => {
     }
   });
 
+  it('shows bookings against the capacity of the day’s sessions, a redelivered session counted once', async () => {
+    const row = (await get<UtilizationResponse>('/utilization?limit=500')).body.items.find((u) => u.scheduled > 0)!;
+    expect(row).toMatchObject({ capacity: null, bookedRate: null });
+    const session = (capacity: number, sessionId = uuid()): RegistrationEvent => ({
+      id: uuid(),
+      type: 'session.scheduled',
+      v: 1,
+      occurredAt: new Date().toISOString(),
+      source: 'registration',
+      data: { sessionId, centerId: row.centerId, region: row.region, vaccineId: vaccines[0]!.id, day: row.day, slots: 4, capacity },
+    });
+    const morning = session(row.scheduled * 2);
+    const afternoon = session(row.scheduled);
+    // The same session again, as a second event: its seats are not added twice.
+    await deliver([morning, afternoon, { ...morning, id: uuid() }], (e) => e.id);
+    const after = (await get<UtilizationResponse>('/utilization?limit=500')).body.items.find((u) => u.day === row.day && u.centerId === row.centerId)!;
+    expect(after.capacity).toBe(row.scheduled * 3);
+    expect(after.bookedRate).toBeCloseTo(1 / 3);
+  });
+
   it('keeps every rollup row equal to a recount of the facts', async () => {
     const { rows } = await svc.pool.query<{ rollup: number; facts: number }>(
       `SELECT (SELECT sum(doses)::int FROM analytics.doses_daily) AS rollup, (SELECT count(*)::int FROM analytics.doses) AS facts

@@ -135,9 +135,11 @@ export async function topCenters(db: Db, f: Filters, limit: number) {
 export async function utilization(db: Db, f: Filters, limit: number) {
   const values: unknown[] = [];
   const conditions = where(f, { day: 'c.day', region: 'c.region', vaccine: 'c.vaccine_id' }, values);
-  const { rows } = await db.query<{ day: string; centerId: string; name: string | null; region: string; scheduled: number; administered: number }>(
+  const vaccine = f.vaccine ? `AND s.vaccine_id = $${values.push(f.vaccine)}::uuid` : '';
+  const { rows } = await db.query<{ day: string; centerId: string; name: string | null; region: string; scheduled: number; administered: number; capacity: number | null }>(
     `SELECT to_char(c.day, 'YYYY-MM-DD') AS day, c.center_id AS "centerId", n.name, c.region,
-            sum(c.scheduled)::int AS scheduled, sum(c.administered)::int AS administered
+            sum(c.scheduled)::int AS scheduled, sum(c.administered)::int AS administered,
+            (SELECT sum(s.capacity)::int FROM analytics.sessions s WHERE s.center_id = c.center_id AND s.day = c.day ${vaccine}) AS capacity
        FROM analytics.center_daily c LEFT JOIN analytics.centers n ON n.center_id = c.center_id
       WHERE ${conditions}
       GROUP BY c.day, c.center_id, n.name, c.region HAVING sum(c.scheduled) > 0 OR sum(c.administered) > 0

@@ -129,7 +129,7 @@ export function createDashboards({ pool, cache, version, ttlSeconds }: Dashboard
         items: (await repo.utilization(pool, f, limit)).map((r) => ({
           ...r,
           attendanceRate: r.scheduled > 0 ? r.administered / r.scheduled : null,
-          capacity: null,
+          bookedRate: r.capacity ? r.scheduled / r.capacity : null,
         })),
       }));
     },

@@ -200,3 +200,15 @@ export async function upsertCenter(db: Db, centerId: string, name: string, regio
     [centerId, name, region],
   );
 }
+
+/** A session's seats; a redelivered event changes nothing. */
+export async function recordSession(
+  db: Db,
+  s: { sessionId: string; centerId: string; region: string; vaccineId: string; day: string; capacity: number },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO analytics.sessions (session_id, center_id, region, vaccine_id, day, capacity) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (session_id) DO NOTHING`,
+    [s.sessionId, s.centerId, s.region, s.vaccineId, s.day, s.capacity],
+  );
+}

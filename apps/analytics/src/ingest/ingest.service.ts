@@ -12,6 +12,7 @@ import {
   upsertCenter,
   upsertRegistrant,
   upsertVaccine,
+  recordSession,
 } from './ingest.repo.js';
 
 export interface IngestDeps {
@@ -111,6 +112,8 @@ async function apply(db: PoolClient, event: RegistrationEvent): Promise<void> {
       return insertAefi(db, event.data);
     case 'lot.recalled':
       return recordRecall(db, event.data);
+    case 'session.scheduled':
+      return recordSession(db, event.data);
     case 'otp.requested':
     case 'certificate.issued':
     case 'center.saved':

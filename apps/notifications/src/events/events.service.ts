@@ -47,6 +47,7 @@ export async function handleRegistrationEvent(deps: EventDeps, event: Registrati
     case 'appointment.checked_in':
     case 'aefi.reported':
     case 'center.saved':
+    case 'session.scheduled':
       return;
   }
 }

@@ -551,3 +551,17 @@ describe('without Redis', () => {
     await waitFor(async () => (await fetch(`${svc.url}/health/ready`)).status === 200);
   });
 });
+
+// Last: by now the tests above have opened sessions of every kind.
+describe('session events', () => {
+  it('publishes every session with its seats, for analytics to show booked against capacity', async () => {
+    const { rows } = await svc.pool.query<{ id: string; expected: number; event: { capacity: number; slots: number } | null }>(
+      `SELECT s.id,
+              (SELECT count(*) FROM registration.slots sl WHERE sl.session_id = s.id)::int * (s.capacity_dose1 + s.capacity_later + s.walk_in_quota) AS expected,
+              (SELECT o.payload->'data' FROM registration.outbox o WHERE o.type = 'session.scheduled' AND o.payload->'data'->>'sessionId' = s.id::text) AS event
+         FROM registration.sessions s`,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r.event?.capacity, r.id).toBe(r.expected);
+  });
+});

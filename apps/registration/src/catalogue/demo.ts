@@ -2,7 +2,7 @@ import type { CenterView } from '@jab/contracts';
 import { appendEvent, withTransaction } from '@jab/db';
 import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { centerSaved } from '../centers/centers.events.js';
+import { centerSaved, sessionScheduled } from '../centers/centers.events.js';
 import { findCenter, insertCenter, insertSession, insertSlots } from '../centers/centers.repo.js';
 import { addDays, generateSlots, localToday } from '../centers/slots.js';
 import { findCampaign, findVaccine, insertCampaign, insertLot, insertVaccine, lockDemoSeed } from './catalogue.repo.js';
@@ -110,6 +110,7 @@ export async function seedDemoCatalogue(pool: Pool, now = new Date()): Promise<D
         if (!(await insertSession(db, session))) continue;
         const times = generateSlots({ ...session, timeZone: center.timeZone });
         await insertSlots(db, session, times.map(() => uuidv7()), times);
+        await appendEvent(db, 'registration', sessionScheduled(center.region, session, times.length));
         sessionsCreated++;
       }
     }

@@ -1,6 +1,7 @@
-import type { CenterSavedEvent, CenterView } from '@jab/contracts';
+import type { CenterSavedEvent, CenterView, SessionScheduledEvent } from '@jab/contracts';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../catalogue/sql.js';
+import type { NewSession } from './centers.repo.js';
 
 /**
  * `center.saved`: what the public finds a center by (names, address, languages, the
@@ -26,6 +27,26 @@ export async function centerSaved(db: Db, center: CenterView, version: number): 
       languages: center.languages,
       vaccines: rows,
       version,
+    },
+  };
+}
+
+/** `session.scheduled`: a day of slots and its seats, so analytics can show booked against capacity. */
+export function sessionScheduled(region: string, s: NewSession, slots: number): SessionScheduledEvent {
+  return {
+    id: uuidv7(),
+    type: 'session.scheduled',
+    v: 1,
+    occurredAt: new Date().toISOString(),
+    source: 'registration',
+    data: {
+      sessionId: s.id,
+      centerId: s.centerId,
+      region,
+      vaccineId: s.vaccineId,
+      day: s.date,
+      slots,
+      capacity: slots * (s.capacityDose1 + s.capacityLaterDoses + s.walkInQuota),
     },
   };
 }

@@ -7,7 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { assertVaccinesExist } from '../catalogue/catalogue.service.js';
 import { AVAILABILITY_TTL_SECONDS, CENTERS_TTL_SECONDS, availabilityKey, centersKey, type BookingCaches } from './availability.cache.js';
 import { assertManagesCenter } from './center-access.js';
-import { centerSaved } from './centers.events.js';
+import { centerSaved, sessionScheduled } from './centers.events.js';
 import { findCenter, insertCenter, insertSession, insertSlots, listCenters, slotsOfDay, type NewSession } from './centers.repo.js';
 import { generateSlots, localToday } from './slots.js';
 
@@ -97,6 +97,7 @@ export async function createSession(
         errors: [{ path: 'body.startTime', message: 'a session already starts at this time' }],
       });
     await insertSlots(db, session, times.map(() => uuidv7()), times);
+    await appendEvent(db, 'registration', sessionScheduled(center.region, session, times.length));
   });
   await caches.invalidateAvailability({ centerId, date: input.date });
   return { id: session.id, centerId, ...input, slotCount: times.length };

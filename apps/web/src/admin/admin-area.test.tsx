@@ -46,7 +46,7 @@ function analytics(url: string): Response | undefined {
     });
   if (path === '/api/analytics/v1/utilization')
     return json(200, {
-      items: [{ day: '2025-03-10', centerId: CENTER_ID, name: 'Paris Hôtel de Ville', region: 'FR-IDF', scheduled: 40, administered: 31, attendanceRate: 0.775, capacity: null }],
+      items: [{ day: '2025-03-10', centerId: CENTER_ID, name: 'Paris Hôtel de Ville', region: 'FR-IDF', scheduled: 40, administered: 31, attendanceRate: 0.775, capacity: 50, bookedRate: 0.8 }],
     });
   if (path === '/api/analytics/v1/registrations/daily') return json(200, { items: [{ day: '2025-03-10', count: 1234 }], total: 1234 });
   if (path === '/api/registration/v1/vaccines') return json(200, { items: [vaccine] });
@@ -75,7 +75,7 @@ describe('admin dashboard', () => {
     expect(within(rowOf(coverage, 'FR-IDF')).getAllByRole('cell').map((c) => c.textContent)).toEqual(['28-37', '10,000', '50 (0.5%)', '2 (0%)']);
 
     const utilization = screen.getByRole('table', { name: 'Appointments scheduled and doses given per center and day' });
-    expect(within(rowOf(utilization, 'Paris Hôtel de Ville')).getAllByRole('cell').map((c) => c.textContent)).toEqual(['Mar 10, 2025', '40', '31', '77.5%']);
+    expect(within(rowOf(utilization, 'Paris Hôtel de Ville')).getAllByRole('cell').map((c) => c.textContent)).toEqual(['Mar 10, 2025', '40', '31', '77.5%', '50', '80%']);
 
     const registrations = screen.getByRole('table', { name: 'New registrations per day' });
     expect(within(rowOf(registrations, 'Mar 10, 2025')).getAllByRole('cell')[0]?.textContent).toBe('1,234');

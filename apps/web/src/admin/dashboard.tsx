@@ -464,6 +464,8 @@ function Utilization({
                 <th scope="col">{t('utilization.scheduled')}</th>
                 <th scope="col">{t('utilization.administered')}</th>
                 <th scope="col">{t('utilization.attendance')}</th>
+                <th scope="col">{t('utilization.capacity')}</th>
+                <th scope="col">{t('utilization.booked')}</th>
               </tr>
             </thead>
             <tbody>
@@ -476,6 +478,8 @@ function Utilization({
                   <td>{n(r.scheduled)}</td>
                   <td>{n(r.administered)}</td>
                   <td>{pct(r.attendanceRate)}</td>
+                  <td>{r.capacity === null ? '—' : n(r.capacity)}</td>
+                  <td>{pct(r.bookedRate)}</td>
                 </tr>
               ))}
             </tbody>
