@@ -1,8 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Switch, useLocation } from 'wouter';
-import { claimsOf, useSessions, useStaffRequest } from '../shared/session';
-import { SignInForm } from '../shared/sign-in-form';
+import { useStaffRequest } from '../shared/session';
+import { StaffGate } from '../shared/staff-gate';
 import { QUEUE_BOARD_SESSION_URL, QUEUE_BOARD_URL } from './admin.api';
 import { CenterScreen } from './centers';
 import { Dashboard } from './dashboard';
@@ -109,52 +109,12 @@ function Console({ role, onSignOut }: { role: string; onSignOut: () => void }) {
  */
 export function AdminArea() {
   const { t } = useTranslation('admin');
-  const { staff, setStaff } = useSessions();
-  const [ended, setEnded] = useState(false);
-  const previous = useRef(staff);
-  const leaving = useRef(false);
-
-  useEffect(() => {
-    if (previous.current && !staff && !leaving.current) setEnded(true);
-    leaving.current = false;
-    previous.current = staff;
-  }, [staff]);
-
-  const role = staff ? (claimsOf(staff.accessToken)?.role ?? staff.role) : '';
-  const allowed = ADMIN_ROLES.includes(role);
-
   return (
     <section aria-labelledby="admin-title" className="admin-area">
       <h1 id="admin-title">{t('title')}</h1>
-      {allowed ? (
-        <Console
-          role={role}
-          onSignOut={() => {
-            leaving.current = true;
-            setStaff(undefined);
-          }}
-        />
-      ) : (
-        <>
-          {ended && (
-            <p role="alert" className="notice">
-              {t('sessionEnded')}
-            </p>
-          )}
-          {staff && !allowed && (
-            <p role="alert" className="notice">
-              {t('notAdmin')}
-            </p>
-          )}
-          <SignInForm
-            idPrefix="admin"
-            onSignedIn={(session) => {
-              setEnded(false);
-              setStaff(session);
-            }}
-          />
-        </>
-      )}
+      <StaffGate idPrefix="admin" roles={ADMIN_ROLES} endedText={t('sessionEnded')} wrongRoleText={t('notAdmin')}>
+        {(role, signOut) => <Console role={role} onSignOut={signOut} />}
+      </StaffGate>
     </section>
   );
 }

@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { claimsOf, useSessions } from '../shared/session';
-import { SignInForm } from '../shared/sign-in-form';
+import { StaffGate } from '../shared/staff-gate';
 import { AefiScreen } from './aefi';
 import { DoseScreen } from './dose';
 import { PersonScreen, type OpenedRecords } from './person';
@@ -84,50 +84,12 @@ function Console({ onSignOut }: { onSignOut: () => void }) {
  */
 export function StaffArea() {
   const { t } = useTranslation('staff');
-  const { staff, setStaff } = useSessions();
-  const [ended, setEnded] = useState(false);
-  const previous = useRef(staff);
-  const leaving = useRef(false);
-
-  useEffect(() => {
-    if (previous.current && !staff && !leaving.current) setEnded(true);
-    leaving.current = false;
-    previous.current = staff;
-  }, [staff]);
-
-  const allowed = staff !== undefined && STAFF_ROLES.includes(claimsOf(staff.accessToken)?.role ?? staff.role);
-
   return (
     <section aria-labelledby="staff-title" className="staff-area">
       <h1 id="staff-title">{t('title')}</h1>
-      {allowed ? (
-        <Console
-          onSignOut={() => {
-            leaving.current = true;
-            setStaff(undefined);
-          }}
-        />
-      ) : (
-        <>
-          {ended && (
-            <p role="alert" className="notice">
-              {t('sessionEnded')}
-            </p>
-          )}
-          {staff && !allowed && (
-            <p role="alert" className="notice">
-              {t('notStaff')}
-            </p>
-          )}
-          <SignInForm
-            idPrefix="staff"
-            onSignedIn={(session) => {
-              setEnded(false);
-              setStaff(session);
-            }}
-          />
-        </>
-      )}
+      <StaffGate idPrefix="staff" roles={STAFF_ROLES} endedText={t('sessionEnded')} wrongRoleText={t('notStaff')}>
+        {(_role, signOut) => <Console onSignOut={signOut} />}
+      </StaffGate>
     </section>
   );
 }
