@@ -7,6 +7,7 @@ import {
   baseImages,
   dependenciesOf,
   healthcheckOf,
+  namedVolumeAt,
   parseCompose,
   parseDuration,
   publishedAddress,
@@ -166,5 +167,19 @@ describe('the ALB config under podman', () => {
 
   it('fails loudly once the config no longer uses Docker\'s DNS', () => {
     expect(() => resolverSwapped(conf.replace('127.0.0.11', '8.8.8.8'), '127.0.0.11', '10.89.0.1')).toThrow(/does not resolve through 127.0.0.11/);
+  });
+});
+
+describe('namedVolumeAt', () => {
+  it("finds the volume notifications' sink writes to in both notifications containers, where the journeys read codes", () => {
+    const sinkDir = String((svc(file, 'notifications-worker').environment as Record<string, string>)['NOTIFY_SINK_DIR']);
+    expect(namedVolumeAt(svc(file, 'notifications-worker'), sinkDir)).toBe('notifications-sink');
+    expect(namedVolumeAt(svc(file, 'notifications-api'), sinkDir)).toBe('notifications-sink');
+    expect(Object.keys((file as { volumes?: Record<string, unknown> }).volumes ?? {})).toContain('notifications-sink');
+  });
+
+  it('ignores bind mounts and other targets', () => {
+    expect(namedVolumeAt(svc(file, 'alb'), '/etc/nginx/nginx.conf')).toBeUndefined();
+    expect(namedVolumeAt(svc(file, 'registration-api'), '/var/lib/jab/sink')).toBeUndefined();
   });
 });

@@ -139,6 +139,16 @@ export function publishedAddress(s: ComposeService, containerPort: number): { ho
   return undefined;
 }
 
+/** The named volume `s` mounts at `target` (`notifications-sink:/var/lib/jab/sink` → `notifications-sink`). */
+export function namedVolumeAt(s: ComposeService, target: string): string | undefined {
+  for (const v of s.volumes ?? []) {
+    if (typeof v !== 'string') continue;
+    const [source, mountedAt] = v.split(':');
+    if (mountedAt === target && source && !source.startsWith('.') && !source.startsWith('/')) return source;
+  }
+  return undefined;
+}
+
 /** Base images a set of Dockerfiles and the active compose services name (stage aliases left out). */
 export function baseImages(dockerfiles: readonly string[], file: ComposeFile, active: readonly string[]): string[] {
   const images = new Set<string>();

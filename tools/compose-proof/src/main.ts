@@ -8,7 +8,8 @@
  *   2. every service image and the web image, built from docker/ as the compose file says;
  *   3. the topology up without the opensearch profile, each service started once its
  *      depends_on conditions hold, each compose health check passing;
- *   4. the skeleton flow through 127.0.0.1:8080 (src/flow.ts);
+ *   4. the skeleton flow through 127.0.0.1:8080 (src/flow.ts), then the Playwright journeys of
+ *      apps/web-e2e in Chromium through the same port (src/journeys.ts; `--no-journeys` skips them);
  *   5. non-root processes everywhere, production dependencies only, image sizes;
  *   6. everything torn down (`--keep-up` leaves it running).
  * Exits non-zero with the reason on the first failure.
@@ -22,6 +23,7 @@ import { checkProductionDependencies, checkUsers, checkWebImage, type Dependency
 import {
   activeServices,
   baseImages,
+  namedVolumeAt,
   parseCompose,
   publishedAddress,
   renderForPodmanCompose,
@@ -31,6 +33,7 @@ import {
 } from './compose.js';
 import { run, runOk, tail } from './exec.js';
 import { skeletonFlow, type FlowStep } from './flow.js';
+import { runJourneys, type JourneyResult } from './journeys.js';
 import { parseImageRef, standInFor, type StandIn } from './images.js';
 import { Podman } from './podman.js';
 import { ensureBase, ensureStandIn, standInVersion, type Built } from './stand-ins.js';
@@ -48,6 +51,7 @@ const { values: options } = parseArgs({
   options: {
     rebuild: { type: 'boolean', default: false },
     'keep-up': { type: 'boolean', default: false },
+    'no-journeys': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -106,6 +110,7 @@ interface Results {
   builds: { service: string; image: string; ms: number }[];
   starts: ServiceStart[];
   flow: FlowStep[];
+  journeys: JourneyResult[];
   users: UserCheck[];
   dependencies: DependencyCheck[];
   sizes: { image: string; bytes: number; services: string[] }[];
@@ -125,7 +130,7 @@ async function machine(): Promise<string> {
 
 async function main(): Promise<number> {
   if (options.help) {
-    say('usage: npm run compose:proof [-- --rebuild] [--keep-up]   (as root)');
+    say('usage: npm run compose:proof [-- --rebuild] [--keep-up] [--no-journeys]   (as root)');
     return 0;
   }
   const started = Date.now();
@@ -144,6 +149,7 @@ async function main(): Promise<number> {
     builds: [],
     starts: [],
     flow: [],
+    journeys: [],
     users: [],
     dependencies: [],
     sizes: [],
@@ -291,6 +297,25 @@ async function main(): Promise<number> {
       }),
     );
 
+    // 5b. The browser journeys through the same port.
+    if (!options['no-journeys']) {
+      const worker = file.services['notifications-worker'];
+      const sinkVolume = worker && namedVolumeAt(worker, sinkDir);
+      if (!sinkVolume) throw new ProofError(`notifications-worker mounts no named volume at ${sinkDir}, where the journeys read codes`);
+      results.journeys = await timePhase(`the Playwright journeys in Chromium through ${base}`, () =>
+        runJourneys({
+          podman,
+          root,
+          base,
+          registrationApi: containers('registration-api').name,
+          sinkVolume: `${project}_${sinkVolume}`,
+          log: say,
+        }),
+      );
+      const failed = results.journeys.filter((j) => !j.ok);
+      if (failed.length > 0) throw new ProofError(`journeys failed through the ALB:\n${failed.map((j) => `  ${j.title}`).join('\n')}`);
+    }
+
     // 6. Users, dependencies, sizes.
     await timePhase('non-root containers, production-only images, sizes', async () => {
       const problems: string[] = [];
@@ -372,6 +397,10 @@ function printSummary(r: Results): void {
   if (r.flow.length > 0) {
     say('\nskeleton flow:');
     for (const f of r.flow) say(`  ${seconds(f.ms).padStart(8)}  ${f.name}`);
+  }
+  if (r.journeys.length > 0) {
+    say(`\nPlaywright journeys through the ALB (${r.journeys.filter((j) => j.ok).length} of ${r.journeys.length} passed):`);
+    for (const j of r.journeys) say(`  ${seconds(j.ms).padStart(8)}  ${j.ok ? '✔' : '✘'} ${j.title}`);
   }
   say('\nphases:');
   for (const [name, ms] of Object.entries(r.phases)) say(`  ${seconds(ms).padStart(8)}  ${name}`);

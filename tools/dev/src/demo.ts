@@ -1,9 +1,8 @@
-/** Demo accounts of a local stack; their password comes from JAB_DEMO_PASSWORD or is generated. */
-export const DEMO_STAFF = [
-  // Works at the Paris demo center (registration's seed-demo: DEMO_IDS.parisCenterId).
-  { email: 'vaccinator@demo.jab.local', role: 'staff', region: 'FR-IDF', center: '01900000-0000-7000-8000-00000000d003' },
-  { email: 'admin@demo.jab.local', role: 'national-admin' },
-] as const;
+/**
+ * The demo staff accounts registration's `seed-demo` makes (apps/registration/src/catalogue/demo.ts),
+ * as the banner of `npm start` names them.
+ */
+export const DEMO_STAFF_EMAILS = ['vaccinator@demo.jab.local (staff at the Paris demo center)', 'admin@demo.jab.local (national admin)'] as const;
 
 /** A few people in several scripts, so search and the dashboard have something to show. */
 export const DEMO_PEOPLE = [

@@ -13,7 +13,7 @@ import { apiBase, serviceList, web } from '@jab/topology';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startProcess, stopAll, waitHealthy, type Proc } from './processes.js';
-import { DEMO_PEOPLE, DEMO_STAFF } from './demo.js';
+import { DEMO_PEOPLE, DEMO_STAFF_EMAILS } from './demo.js';
 import { localSecrets } from './secrets.js';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -127,6 +127,8 @@ async function main(): Promise<void> {
     REDIS_PREFIX: redisPrefix,
     LOG_LEVEL: process.env.LOG_LEVEL ?? (testMode ? 'warn' : 'info'),
     JWKS_URL: `http://127.0.0.1:${serviceList()[0].port}${apiBase('registration')}/.well-known/jwks.json`,
+    // Search reads center availability from registration's API.
+    REGISTRATION_URL: `http://127.0.0.1:${serviceList()[0].port}${apiBase('registration')}`,
     NOTIFY_SINK_DIR: sinkDir,
     SEARCH_ENGINE: 'postgres',
   };
@@ -155,22 +157,13 @@ async function main(): Promise<void> {
         PORT: String(s.port),
       });
     }
-    // The demo catalogue: a vaccine, a campaign, centers and a week of slots (idempotent).
-    await run('registration seed', tsNode('apps/registration/src/main.ts', ['seed-demo']), { ...common, PORT: '0' });
-    for (const staff of DEMO_STAFF) {
-      await run(
-        'registration seed',
-        tsNode('apps/registration/src/main.ts', [
-          'create-staff',
-          '--email',
-          staff.email,
-          '--role',
-          staff.role,
-          ...('center' in staff ? ['--center', staff.center, '--region', staff.region] : []),
-        ]),
-        { ...common, PORT: '0', JAB_STAFF_PASSWORD: demoPassword },
-      );
-    }
+    // The demo catalogue (a vaccine, a campaign, centers and a week of slots) and the demo staff
+    // accounts with this run's password; idempotent.
+    await run('registration seed', tsNode('apps/registration/src/main.ts', ['seed-demo']), {
+      ...common,
+      PORT: '0',
+      JAB_DEMO_PASSWORD: demoPassword,
+    });
     serviceList().forEach((s, i) => {
       procs.push(
         startProcess(`${s.name} api`, process.execPath, tsNode(`apps/${s.name}/src/main.ts`), {
@@ -210,7 +203,7 @@ async function main(): Promise<void> {
       '',
       `Jab is running: http://127.0.0.1:${web.port}/`,
       `  database ${database}, Redis prefix ${redisPrefix}, messages in ${sinkDir}/outbox.jsonl`,
-      ...DEMO_STAFF.map((s) => `  ${s.role.padEnd(15)} ${s.email}`),
+      ...DEMO_STAFF_EMAILS.map((email) => `  ${email}`),
       process.env.JAB_DEMO_PASSWORD ? '  password: $JAB_DEMO_PASSWORD' : `  password: ${demoPassword}`,
       'Press Ctrl-C to stop.',
       '',

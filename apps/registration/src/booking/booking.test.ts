@@ -5,9 +5,10 @@ import { startTestService, type TestService } from '@jab/runtime/testing';
 import { redisUrl, tcpProxy, waitFor, type TcpProxy } from '@jab/testing';
 import { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
+import { decodeJwt } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO } from '../catalogue/demo.js';
+import { DEMO, DEMO_STAFF } from '../catalogue/demo.js';
 import { addDays, localToday } from '../centers/slots.js';
 import { registrationService } from '../service.js';
 
@@ -511,6 +512,23 @@ describe('demo data', () => {
     const week = addDays(localToday('Asia/Kolkata'), 6);
     const avail = await get<AvailabilityView>(`/centers/${mumbai.id}/availability?date=${week}`);
     expect(avail.body.slots).toHaveLength(16);
+  });
+
+  it('makes the demo staff accounts only when given JAB_DEMO_PASSWORD, and they sign in with it', async () => {
+    const signIn = (email: string, password: string) => post<{ accessToken: string; role: string }>('/staff-sessions', { email, password });
+    const password = `demo-${randomUUID()}`;
+    const [vaccinator, admin] = DEMO_STAFF;
+    expect((await signIn(vaccinator.email, password)).status).toBe(401);
+    await svc.command(['seed-demo'], { JAB_DEMO_PASSWORD: password });
+    const staff = await signIn(vaccinator.email, password);
+    expect(staff.status).toBe(201);
+    expect(decodeJwt(staff.body.accessToken)).toMatchObject({ role: 'staff', centerId: DEMO.parisCenterId, region: 'FR-IDF' });
+    expect((await signIn(admin.email, password)).body.role).toBe('national-admin');
+    // A later run with another password replaces it (a local stack makes a new one per run).
+    const next = `demo-${randomUUID()}`;
+    await svc.command(['seed-demo'], { JAB_DEMO_PASSWORD: next });
+    expect((await signIn(admin.email, password)).status).toBe(401);
+    expect((await signIn(admin.email, next)).status).toBe(201);
   });
 });
 

@@ -5,6 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { centerSaved, sessionScheduled } from '../centers/centers.events.js';
 import { findCenter, insertCenter, insertSession, insertSlots } from '../centers/centers.repo.js';
 import { addDays, generateSlots, localToday } from '../centers/slots.js';
+import { createStaff } from '../identity/staff.service.js';
 import { findCampaign, findVaccine, insertCampaign, insertLot, insertVaccine, lockDemoSeed } from './catalogue.repo.js';
 
 // Fixed ids, so a second run finds what the first one made.
@@ -118,8 +119,31 @@ export async function seedDemoCatalogue(pool: Pool, now = new Date()): Promise<D
   });
 }
 
-/** `node main.js seed-demo`: what `npm start` runs after migrations on a local stack. */
-export async function seedDemoCommand(ctx: { pool: Pool; logger: { info: (obj: object, msg: string) => void } }): Promise<void> {
+/**
+ * Demo staff accounts, made by `seed-demo` when JAB_DEMO_PASSWORD is set (a local stack and the
+ * container proof sign in with them; a real deployment never sets it).
+ */
+export const DEMO_STAFF = [
+  { email: 'vaccinator@demo.jab.local', role: 'staff', region: 'FR-IDF', centerId: DEMO.parisCenterId },
+  { email: 'admin@demo.jab.local', role: 'national-admin' },
+] as const;
+
+/**
+ * `node main.js seed-demo`: what `npm start` runs after migrations on a local stack. With
+ * JAB_DEMO_PASSWORD (never an argument: arguments show up in process lists) it also makes or
+ * updates the demo staff accounts with that password.
+ */
+export async function seedDemoCommand(
+  ctx: { pool: Pool; logger: { info: (obj: object, msg: string) => void } },
+  _args: string[] = [],
+  env: Record<string, string | undefined> = {},
+): Promise<void> {
   const summary = await seedDemoCatalogue(ctx.pool);
   ctx.logger.info(summary, 'demo catalogue ready');
+  const password = env.JAB_DEMO_PASSWORD;
+  if (!password) return;
+  for (const staff of DEMO_STAFF) {
+    await createStaff(ctx.pool, { ...staff, password });
+  }
+  ctx.logger.info({ accounts: DEMO_STAFF.map((s) => `${s.email} (${s.role})`) }, 'demo staff accounts ready');
 }
