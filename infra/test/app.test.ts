@@ -1,12 +1,14 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildJab, type JabStacks } from '../src/app.js';
+import { environments } from '../src/config/index.js';
+import { testListenerCidrs } from '../src/stacks/services.stack.js';
 
 interface Violation {
   ruleName: string;
@@ -43,7 +45,7 @@ describe('the Jab CDK app', () => {
   it('synthesizes every environment offline: prod on its own network, dev/test/qa on one shared network', () => {
     expect(synthError).toBeUndefined();
     const names = assembly?.stacks.map((s) => s.stackName).sort();
-    const perEnv = (env: string) => ['data', 'services', 'edge', 'observability'].map((part) => `jab-${env}-${part}`);
+    const perEnv = (env: string) => ['data', 'services', 'edge-waf', 'edge', 'observability'].map((part) => `jab-${env}-${part}`);
     expect(names).toEqual(
       [
         'jab-nonprod-network',
@@ -88,6 +90,33 @@ describe('the Jab CDK app', () => {
     for (const stack of assembly?.stacks ?? []) {
       const template = JSON.stringify(stack.template);
       expect(template).not.toMatch(/"FromPort":\s*22\b/);
+    }
+  });
+
+  it("puts every environment's CLOUDFRONT web ACL in us-east-1 of its account and names it in its distribution", () => {
+    for (const env of ['dev', 'test', 'qa', 'prod']) {
+      const { edgeWaf, edge, services } = stacks[env];
+      expect(edgeWaf.region).toBe('us-east-1');
+      expect(edgeWaf.account).toBe(services.account);
+      expect(edge.region).toBe(services.region);
+      Template.fromStack(edgeWaf).hasResourceProperties('AWS::WAFv2::WebACL', { Name: `jab-${env}-cloudfront`, Scope: 'CLOUDFRONT' });
+      // CDK's cross-region reference: the ARN arrives through an SSM parameter its reader resolves in the edge stack.
+      const [distribution] = Object.values(Template.fromStack(edge).findResources('AWS::CloudFront::Distribution'));
+      const [reader, parameter] = distribution.Properties.DistributionConfig.WebACLId['Fn::GetAtt'] as [string, string];
+      expect(reader).toMatch(/^ExportsReader/);
+      expect(parameter).toContain(`FnGetAtt${edgeWaf.getLogicalId(edgeWaf.webAcl)}Arn`);
+    }
+  });
+
+  it('admits no address range to any ALB but CloudFront and, on the test listener, the configured CIDRs', () => {
+    for (const config of environments) {
+      const services = Template.fromStack(stacks[config.name].services);
+      const [group] = Object.values(services.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^ALB') } }));
+      const inline = group.Properties.SecurityGroupIngress as { CidrIp?: string; FromPort: number }[];
+      expect(inline.map((rule) => `${rule.CidrIp}:${rule.FromPort}`)).toEqual(testListenerCidrs(config).map((cidr) => `${cidr}:8443`));
+      const separate = Object.values(services.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties);
+      expect(separate.some((rule) => rule.CidrIp === '0.0.0.0/0' || rule.CidrIpv6 === '::/0')).toBe(false);
+      services.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 443, ToPort: 443, SourcePrefixListId: Match.anyValue() });
     }
   });
 

@@ -9,13 +9,13 @@ import { testApp } from './app-context.js';
 // Production alone, synthesized once: every Template below comes from the same assembly.
 let stacks: JabStacks;
 let outdir: string;
-const t = {} as Record<'network' | 'data' | 'services' | 'edge' | 'observability', Template>;
+const t = {} as Record<'network' | 'data' | 'services' | 'edgeWaf' | 'edge' | 'observability', Template>;
 
 beforeAll(() => {
   const made = testApp();
   outdir = made.outdir;
   stacks = buildJab(made.app, [prod]).prod;
-  for (const part of ['network', 'data', 'services', 'edge', 'observability'] as const) t[part] = Template.fromStack(stacks[part]);
+  for (const part of ['network', 'data', 'services', 'edgeWaf', 'edge', 'observability'] as const) t[part] = Template.fromStack(stacks[part]);
 });
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -199,15 +199,34 @@ describe('services', () => {
     t.data.resourcePropertiesCountIs('AWS::SecretsManager::Secret', { GenerateSecretString: { PasswordLength: 43, ExcludePunctuation: true, IncludeSpace: false } }, 4);
   });
 
-  it('serves HTTPS with the configured certificate and redirects HTTP', () => {
+  it('serves HTTPS with the configured certificate, and no plain HTTP (CloudFront reaches it over HTTPS only)', () => {
     t.services.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 443,
       Protocol: 'HTTPS',
       Certificates: [{ CertificateArn: prod.domain.albCertificateArn }],
     });
-    t.services.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Port: 80,
-      DefaultActions: [Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443' }) })],
+    const ports = Object.values(t.services.findResources('AWS::ElasticLoadBalancingV2::Listener')).map((l) => l.Properties.Port);
+    expect(ports.sort()).toEqual([443, 8443]);
+  });
+
+  it("admits CloudFront's origin-facing prefix list on 443, resolved at deploy time, and the VPC on the test listener only", () => {
+    const [groupId] = Object.keys(t.services.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^ALB') } }));
+    const [lookupId] = Object.keys(t.services.findResources('Custom::AWS'));
+    const lookup = Object.values(t.services.findResources('Custom::AWS'))[0].Properties;
+    expect(JSON.parse(lookup.Create)).toMatchObject({
+      service: 'EC2',
+      action: 'DescribeManagedPrefixLists',
+      parameters: { Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.global.cloudfront.origin-facing'] }] },
+    });
+    const ingress = Object.values(t.services.findResources('AWS::EC2::SecurityGroupIngress'))
+      .map((r) => r.Properties)
+      .filter((rule) => JSON.stringify(rule.GroupId) === JSON.stringify({ 'Fn::GetAtt': [groupId, 'GroupId'] }));
+    expect(ingress).toEqual([
+      expect.objectContaining({ FromPort: 443, ToPort: 443, SourcePrefixListId: { 'Fn::GetAtt': [lookupId, 'PrefixLists.0.PrefixListId'] } }),
+    ]);
+    t.services.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^ALB'),
+      SecurityGroupIngress: [{ CidrIp: prod.network.cidr, Description: 'CodeDeploy test traffic', FromPort: 8443, ToPort: 8443, IpProtocol: 'tcp' }],
     });
   });
 
@@ -317,24 +336,111 @@ describe('services', () => {
 });
 
 describe('edge', () => {
-  it('guards the ALB with WAF managed groups, a rate limit per IP and a stricter one on one-time codes', () => {
-    const acl = Object.values(t.edge.findResources('AWS::WAFv2::WebACL'))[0];
-    const rules = acl.Properties.Rules as { Name: string; Statement: Record<string, { Limit?: number; ScopeDownStatement?: unknown }> }[];
-    expect(rules.map((r) => r.Name)).toEqual(
-      expect.arrayContaining([
-        'AWSManagedRulesCommonRuleSet',
-        'AWSManagedRulesKnownBadInputsRuleSet',
-        'AWSManagedRulesSQLiRuleSet',
-        'AWSManagedRulesAmazonIpReputationList',
-        'requests-per-ip',
-        'otp-requests-per-ip',
-      ]),
-    );
-    const otp = rules.find((r) => r.Name === 'otp-requests-per-ip')?.Statement.RateBasedStatement;
-    const all = rules.find((r) => r.Name === 'requests-per-ip')?.Statement.RateBasedStatement;
-    expect(otp?.Limit).toBeLessThan(all?.Limit ?? 0);
-    expect(JSON.stringify(otp?.ScopeDownStatement)).toContain('/api/registration/v1/otp-requests');
+  type Rule = { Name: string; Action?: unknown; Statement: Record<string, Record<string, unknown>> };
+  const aclOf = (template: Template) => Object.values(template.findResources('AWS::WAFv2::WebACL'))[0].Properties as { Scope: string; Rules: Rule[] };
+  const idOf = (template: Template, type: string) => Object.keys(template.findResources(type))[0];
+  const rateRule = (acl: { Rules: Rule[] }, name: string): Record<string, unknown> => acl.Rules.find((r) => r.Name === name)?.Statement.RateBasedStatement ?? {};
+
+  it('guards CloudFront with a us-east-1 web ACL: managed groups, then rate limits keyed on the viewer address', () => {
+    expect(stacks.edgeWaf.region).toBe('us-east-1');
+    const acl = aclOf(t.edgeWaf);
+    expect(acl.Scope).toBe('CLOUDFRONT');
+    expect(acl.Rules.map((r) => r.Name)).toEqual([
+      'AWSManagedRulesAmazonIpReputationList',
+      'AWSManagedRulesCommonRuleSet',
+      'AWSManagedRulesKnownBadInputsRuleSet',
+      'AWSManagedRulesSQLiRuleSet',
+      'otp-requests-per-ip',
+      'requests-per-ip',
+    ]);
+    const [otp, all] = [rateRule(acl, 'otp-requests-per-ip'), rateRule(acl, 'requests-per-ip')];
+    // IP: the connection's address, which at CloudFront is the viewer's own; no header a client writes.
+    for (const statement of [otp, all]) {
+      expect(statement.AggregateKeyType).toBe('IP');
+      expect(statement.ForwardedIPConfig).toBeUndefined();
+      expect(statement.EvaluationWindowSec).toBe(300);
+    }
+    expect(otp.Limit).toBe(20);
+    expect(otp.Limit).toBeLessThan(all.Limit as number);
+    expect(otp.ScopeDownStatement).toEqual({
+      ByteMatchStatement: {
+        FieldToMatch: { UriPath: {} },
+        PositionalConstraint: 'STARTS_WITH',
+        SearchString: '/api/registration/v1/otp-requests',
+        TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }],
+      },
+    });
+    for (const template of [t.edgeWaf, t.edge]) expect(JSON.stringify(template.toJSON())).not.toMatch(/FORWARDED_IP|X-Forwarded-For/i);
+    t.edgeWaf.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+    // CloudFront's web ACL logs to a log group in its own region.
+    const [logging] = Object.values(t.edgeWaf.findResources('AWS::WAFv2::LoggingConfiguration'));
+    expect(JSON.stringify(logging.Properties.LogDestinationConfigs)).toContain(':logs:us-east-1:111111111111:log-group:aws-waf-logs-jab-prod-cloudfront');
+  });
+
+  it("exempts the three NAT gateways' addresses, carried from the network stack, from the general per-IP limit only", () => {
+    const acl = aclOf(t.edgeWaf);
+    const all = rateRule(acl, 'requests-per-ip');
+    const natSet = idOf(t.edgeWaf, 'AWS::WAFv2::IPSet');
+    expect(all.ScopeDownStatement).toEqual({ NotStatement: { Statement: { IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': [natSet, 'Arn'] } } } } });
+    const set = t.edgeWaf.findResources('AWS::WAFv2::IPSet')[natSet].Properties;
+    expect(set.Scope).toBe('CLOUDFRONT');
+    const eips = Object.keys(t.network.findResources('AWS::EC2::EIP'));
+    expect(eips).toHaveLength(3);
+    expect(set.Addresses).toHaveLength(3);
+    set.Addresses.forEach((address: { 'Fn::Join': [string, [{ 'Fn::GetAtt': [string, string] }, string]] }, i: number) => {
+      const [attribute, suffix] = address['Fn::Join'][1];
+      expect(suffix).toBe('/32');
+      expect(attribute['Fn::GetAtt'][1]).toContain(`FnGetAtt${eips[i]}PublicIp`);
+    });
+  });
+
+  it('sends the ALB a secret origin header that the web ACL on the ALB requires, and runs no rate rule there', () => {
+    const [distribution] = Object.values(t.edge.findResources('AWS::CloudFront::Distribution'));
+    const config = distribution.Properties.DistributionConfig;
+    expect(config.WebACLId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.stringContaining('WafWebAcl')] });
+    const api = config.Origins.find((o: { DomainName: unknown }) => o.DomainName === prod.domain.apiOrigin);
+    const secretId = idOf(t.edge, 'AWS::SecretsManager::Secret');
+    const secretValue = { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] };
+    expect(api.OriginCustomHeaders).toEqual([{ HeaderName: 'x-origin-verify', HeaderValue: secretValue }]);
+
+    const acl = aclOf(t.edge);
+    expect(acl.Scope).toBe('REGIONAL');
+    expect(acl.Rules.map((r) => r.Name)).toEqual([
+      'only-through-cloudfront',
+      'AWSManagedRulesCommonRuleSet',
+      'AWSManagedRulesKnownBadInputsRuleSet',
+      'AWSManagedRulesSQLiRuleSet',
+    ]);
+    const testSources = idOf(t.edge, 'AWS::WAFv2::IPSet');
+    expect(acl.Rules[0]).toMatchObject({
+      Action: { Block: {} },
+      Statement: {
+        NotStatement: {
+          Statement: {
+            OrStatement: {
+              Statements: [
+                {
+                  ByteMatchStatement: {
+                    FieldToMatch: { SingleHeader: { Name: 'x-origin-verify' } },
+                    PositionalConstraint: 'EXACTLY',
+                    SearchString: secretValue,
+                    TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+                  },
+                },
+                { IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': [testSources, 'Arn'] } } },
+              ],
+            },
+          },
+        },
+      },
+    });
+    // The test listener's sources: the same CIDRs its security group rule admits on 8443.
+    t.edge.hasResourceProperties('AWS::WAFv2::IPSet', { Scope: 'REGIONAL', Addresses: [prod.network.cidr] });
+    expect(JSON.stringify(acl.Rules)).not.toContain('RateBasedStatement');
     t.edge.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+    t.edge.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      RedactedFields: Match.arrayWith([{ SingleHeader: { Name: 'x-origin-verify' } }]),
+    });
   });
 
   it('serves the web app from S3 through CloudFront with origin access control and security headers, APIs uncached', () => {

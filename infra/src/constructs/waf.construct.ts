@@ -3,108 +3,50 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 
-export interface WafProps {
-  /** Resource to protect (the ALB). */
-  resourceArn: string;
-  /** Requests per IP per 5 minutes, over everything. */
-  requestsPerIp: number;
-  /** Requests per IP per 5 minutes to the one-time-code route (each one sends an SMS or e-mail). */
-  otpRequestsPerIp: number;
-  otpPath: string;
+/** A rule without its priority (its place in the list) and its metrics (named after it). */
+export type WafRule = Omit<wafv2.CfnWebACL.RuleProperty, 'priority' | 'visibilityConfig'>;
+type Statement = wafv2.CfnWebACL.StatementProperty;
+
+export interface WebAclProps {
+  /** `jab-<env>-cloudfront`, `jab-<env>-alb`: the ACL, its metrics' prefix and its log group `aws-waf-logs-<name>`. */
+  name: string;
+  /** CLOUDFRONT ACLs (and their log groups) exist in us-east-1 only. */
+  scope: 'CLOUDFRONT' | 'REGIONAL';
+  /** Evaluated in this order. */
+  rules: WafRule[];
+  /** A REGIONAL ACL's resource (the ALB); a distribution names its ACL itself (`webAclId`). */
+  associateWith?: string;
   logRetentionDays: number;
-  namePrefix: string;
+  /** Headers never written to the log, besides authorization and cookie. */
+  redactHeaders?: string[];
 }
 
-/**
- * WAFv2 web ACL on the ALB: AWS managed groups (IP reputation, common threats,
- * known bad inputs, SQL injection), a rate limit per client IP and a much stricter
- * one on the one-time-code route, where every request costs a message and invites
- * enumeration. The ALB sits behind CloudFront, so the client is the first address of
- * X-Forwarded-For (see docs/operations.md for what that means for spoofing).
- */
-export class Waf extends Construct {
+/** A WAFv2 web ACL that allows by default, runs `rules` in order and logs to CloudWatch Logs. */
+export class WebAcl extends Construct {
   readonly webAcl: wafv2.CfnWebACL;
 
-  constructor(scope: Construct, id: string, props: WafProps) {
+  constructor(scope: Construct, id: string, props: WebAclProps) {
     super(scope, id);
     const visibility = (metricName: string) => ({
       cloudWatchMetricsEnabled: true,
       sampledRequestsEnabled: true,
-      metricName: `${props.namePrefix}-${metricName}`,
+      metricName: `${props.name}-${metricName}`,
     });
-    const managed = (name: string, priority: number, overrides: string[] = []): wafv2.CfnWebACL.RuleProperty => ({
-      name,
-      priority,
-      overrideAction: { none: {} },
-      statement: {
-        managedRuleGroupStatement: {
-          vendorName: 'AWS',
-          name,
-          ruleActionOverrides: overrides.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
-        },
-      },
-      visibilityConfig: visibility(name),
-    });
-    const forwardedIp = { headerName: 'X-Forwarded-For', fallbackBehavior: 'MATCH' };
-    const tooMany = { block: { customResponse: { responseCode: 429 } } };
 
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
-      name: `${props.namePrefix}-alb`,
-      scope: 'REGIONAL',
+      name: props.name,
+      scope: props.scope,
       defaultAction: { allow: {} },
       visibilityConfig: visibility('web-acl'),
-      rules: [
-        managed('AWSManagedRulesAmazonIpReputationList', 0),
-        // The APIs accept bodies up to 100 kB (BODY_LIMIT); the group's 8 kB body rule would block valid requests.
-        managed('AWSManagedRulesCommonRuleSet', 1, ['SizeRestrictions_BODY']),
-        managed('AWSManagedRulesKnownBadInputsRuleSet', 2),
-        managed('AWSManagedRulesSQLiRuleSet', 3),
-        {
-          name: 'otp-requests-per-ip',
-          priority: 4,
-          action: tooMany,
-          statement: {
-            rateBasedStatement: {
-              limit: props.otpRequestsPerIp,
-              evaluationWindowSec: 300,
-              aggregateKeyType: 'FORWARDED_IP',
-              forwardedIpConfig: forwardedIp,
-              scopeDownStatement: {
-                byteMatchStatement: {
-                  fieldToMatch: { uriPath: {} },
-                  positionalConstraint: 'STARTS_WITH',
-                  searchString: props.otpPath,
-                  textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
-                },
-              },
-            },
-          },
-          visibilityConfig: visibility('otp-requests-per-ip'),
-        },
-        {
-          name: 'requests-per-ip',
-          priority: 5,
-          action: tooMany,
-          statement: {
-            rateBasedStatement: {
-              limit: props.requestsPerIp,
-              evaluationWindowSec: 300,
-              aggregateKeyType: 'FORWARDED_IP',
-              forwardedIpConfig: forwardedIp,
-            },
-          },
-          visibilityConfig: visibility('requests-per-ip'),
-        },
-      ],
+      rules: props.rules.map((rule, priority) => ({ ...rule, priority, visibilityConfig: visibility(rule.name) })),
     });
 
-    new wafv2.CfnWebACLAssociation(this, 'Association', {
-      resourceArn: props.resourceArn,
-      webAclArn: this.webAcl.attrArn,
-    });
+    if (props.associateWith) {
+      new wafv2.CfnWebACLAssociation(this, 'Association', { resourceArn: props.associateWith, webAclArn: this.webAcl.attrArn });
+    }
 
     // WAF requires the `aws-waf-logs-` prefix; credentials never reach the log.
-    const logGroupName = `aws-waf-logs-${props.namePrefix}`;
+    const logGroupName = `aws-waf-logs-${props.name}`;
     const logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName,
       retention: props.logRetentionDays as logs.RetentionDays,
@@ -115,8 +57,72 @@ export class Waf extends Construct {
       logDestinationConfigs: [
         Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
       ],
-      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }],
+      redactedFields: ['authorization', 'cookie', ...(props.redactHeaders ?? [])].map((name) => ({ singleHeader: { Name: name } })),
     });
     logging.node.addDependency(logGroup);
   }
+}
+
+/** An AWS managed rule group; the rules named in `countOnly` count instead of blocking. */
+export function managedGroup(name: string, countOnly: string[] = []): WafRule {
+  return {
+    name,
+    overrideAction: { none: {} },
+    statement: {
+      managedRuleGroupStatement: {
+        vendorName: 'AWS',
+        name,
+        ruleActionOverrides: countOnly.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
+      },
+    },
+  };
+}
+
+/**
+ * At most `limit` requests per 5 minutes per source address, answered 429 beyond it.
+ * The key is `IP`, the address of the TCP connection WAF sees, never a header: at
+ * CloudFront that is the viewer's own address, which a client cannot forge.
+ */
+export function ratePerIp(name: string, limit: number, scopeDownStatement?: Statement): WafRule {
+  return {
+    name,
+    action: { block: { customResponse: { responseCode: 429 } } },
+    statement: { rateBasedStatement: { limit, evaluationWindowSec: 300, aggregateKeyType: 'IP', scopeDownStatement } },
+  };
+}
+
+/** The URI path starts with `path` (case-insensitively: express routes ignore case). */
+export function pathStartsWith(path: string): Statement {
+  return {
+    byteMatchStatement: {
+      fieldToMatch: { uriPath: {} },
+      positionalConstraint: 'STARTS_WITH',
+      searchString: path.toLowerCase(),
+      textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+    },
+  };
+}
+
+/** Header `name` is exactly `value` (no transformation: a secret compares byte for byte). */
+export function headerEquals(name: string, value: string): Statement {
+  return {
+    byteMatchStatement: {
+      fieldToMatch: { singleHeader: { Name: name } },
+      positionalConstraint: 'EXACTLY',
+      searchString: value,
+      textTransformations: [{ priority: 0, type: 'NONE' }],
+    },
+  };
+}
+
+export function fromIpSet(arn: string): Statement {
+  return { ipSetReferenceStatement: { arn } };
+}
+
+export function not(statement: Statement): Statement {
+  return { notStatement: { statement } };
+}
+
+export function anyOf(...statements: Statement[]): Statement {
+  return statements.length === 1 ? statements[0] : { orStatement: { statements } };
 }

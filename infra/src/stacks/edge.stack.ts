@@ -4,43 +4,87 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import type { EnvConfig } from '../config/types.js';
-import { Waf } from '../constructs/waf.construct.js';
+import { anyOf, fromIpSet, headerEquals, managedGroup, not, WebAcl } from '../constructs/waf.construct.js';
 import type { DataStack } from './data.stack.js';
+import { testListenerCidrs } from './services.stack.js';
 import { acknowledge } from '../acknowledge.js';
 
 export interface EdgeStackProps extends StackProps {
   config: EnvConfig;
   loadBalancer: elbv2.IApplicationLoadBalancer;
   data: DataStack;
+  /** The environment's CLOUDFRONT-scope web ACL (edge-waf stack, us-east-1). */
+  webAclArn: string;
 }
 
-/** The one-time-code route: each request sends a message, so it gets its own, much lower, rate limit. */
-export const OTP_PATH = '/api/registration/v1/otp-requests';
+/** The header CloudFront adds to every request it sends the ALB; its value is a generated secret. */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 
 /**
  * What users reach first: CloudFront serves the web app from S3 (origin access
- * control, security headers) and forwards `/api/*` to the ALB, which WAF guards.
+ * control, security headers) and forwards `/api/*` to the ALB. The CLOUDFRONT-scope
+ * web ACL of the edge-waf stack inspects every request there, keyed on the viewer's
+ * own address. The ALB takes traffic from CloudFront only: its security group admits
+ * CloudFront's origin-facing addresses (services stack), and the web ACL on it here
+ * blocks what lacks CloudFront's secret origin header (decision 0003).
  * The web bucket lives here, beside its distribution: its bucket policy names the
  * distribution, and its content is rebuilt from the repository on every release.
  */
 export class EdgeStack extends Stack {
   readonly webBucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
-  readonly waf: Waf;
+  readonly originVerify: secretsmanager.Secret;
+  readonly albWaf: WebAcl;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
     const { config, data } = props;
 
-    this.waf = new Waf(this, 'Waf', {
-      resourceArn: props.loadBalancer.loadBalancerArn,
-      namePrefix: `jab-${config.name}`,
-      requestsPerIp: config.production ? 3000 : 1000,
-      otpRequestsPerIp: 20,
-      otpPath: OTP_PATH,
+    // A shared secret, not an identity: it proves a request came through this
+    // distribution (any CloudFront distribution can reach the ALB's addresses).
+    this.originVerify = new secretsmanager.Secret(this, 'OriginVerify', {
+      description: `Jab ${config.name}: the ${ORIGIN_VERIFY_HEADER} header CloudFront sends the ALB, which the ALB's web ACL requires`,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+    });
+    acknowledge(
+      this.originVerify,
+      'CloudFront and the ALB web ACL read it at deploy time (dynamic references); a rotation is a planned change of both (docs/operations.md), a blind Lambda rotation would desynchronise them.',
+      'AwsSolutions-SMG4',
+    );
+    const originSecret = this.originVerify.secretValue.unsafeUnwrap();
+
+    // The test listener (:8443) is reached directly, not through CloudFront.
+    const testListener = new wafv2.CfnIPSet(this, 'TestListenerSources', {
+      name: `jab-${config.name}-test-listener`,
+      description: `Jab ${config.name}: who may reach the CodeDeploy test listener directly, the same CIDRs as the ALB security group`,
+      scope: 'REGIONAL',
+      ipAddressVersion: 'IPV4',
+      addresses: testListenerCidrs(config),
+    });
+    // Defence in depth behind CloudFront's ACL. No rate rules here: every request
+    // arrives from a CloudFront address (the only peers the security group admits), and
+    // X-Forwarded-For is written by the client; IP reputation would see CloudFront too.
+    this.albWaf = new WebAcl(this, 'Waf', {
+      name: `jab-${config.name}-alb`,
+      scope: 'REGIONAL',
+      associateWith: props.loadBalancer.loadBalancerArn,
       logRetentionDays: config.services.logRetentionDays,
+      redactHeaders: [ORIGIN_VERIFY_HEADER],
+      rules: [
+        {
+          // Only this distribution sends the header; the test listener's sources are the one exception.
+          name: 'only-through-cloudfront',
+          action: { block: {} },
+          statement: not(anyOf(headerEquals(ORIGIN_VERIFY_HEADER, originSecret), fromIpSet(testListener.attrArn))),
+        },
+        managedGroup('AWSManagedRulesCommonRuleSet', ['SizeRestrictions_BODY']),
+        managedGroup('AWSManagedRulesKnownBadInputsRuleSet'),
+        managedGroup('AWSManagedRulesSQLiRuleSet'),
+      ],
     });
 
     this.webBucket = new s3.Bucket(this, 'WebAssets', {
@@ -94,6 +138,7 @@ export class EdgeStack extends Stack {
       enableLogging: true,
       logBucket: data.accessLogsBucket,
       logFilePrefix: `cloudfront/${config.name}/`,
+      webAclId: props.webAclArn,
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.webBucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -106,6 +151,8 @@ export class EdgeStack extends Stack {
           origin: new origins.HttpOrigin(config.domain.apiOrigin, {
             protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
             originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+            // On every request to the ALB; a viewer sending the same header gains nothing without the value.
+            customHeaders: { [ORIGIN_VERIFY_HEADER]: originSecret },
           }),
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
@@ -122,11 +169,6 @@ export class EdgeStack extends Stack {
       this.distribution,
       'A national campaign must stay reachable for citizens abroad (consulates, travellers): no geo restriction.',
       'AwsSolutions-CFR1',
-    );
-    acknowledge(
-      this.distribution,
-      'The dynamic surface (/api/*) is inspected by the web ACL on the ALB; the default behaviour only serves static files from S3. A CLOUDFRONT-scope ACL would need a us-east-1 stack per environment.',
-      'AwsSolutions-CFR2',
     );
   }
 }

@@ -17,6 +17,8 @@ export interface NetworkStackProps extends StackProps {
  */
 export class NetworkStack extends Stack {
   readonly vpc: ec2.Vpc;
+  /** The NAT gateways' public addresses: what the internet (and CloudFront) sees of the tasks' calls out. */
+  readonly natAddresses: string[];
 
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, props);
@@ -42,6 +44,12 @@ export class NetworkStack extends Stack {
           trafficType: ec2.FlowLogTrafficType.ALL,
         },
       },
+    });
+
+    // The Elastic IPs the VPC construct gives each NAT gateway (one per public subnet that has one).
+    this.natAddresses = this.vpc.publicSubnets.flatMap((subnet) => {
+      const eip = subnet.node.tryFindChild('EIP');
+      return eip instanceof ec2.CfnEIP ? [eip.attrPublicIp] : [];
     });
 
     // Image pulls, logs and secrets stay off the NAT (cheaper, and no internet path needed).

@@ -10,6 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { serviceList, type ServiceName, type ServiceSpec } from '@jab/topology';
 import type { Construct } from 'constructs';
 import type { EnvConfig } from '../config/types.js';
@@ -19,7 +20,7 @@ import { ServiceTask } from '../constructs/service-task.construct.js';
 import { WorkerService } from '../constructs/worker-service.construct.js';
 import { names } from '../naming.js';
 import { DATABASE_NAME, type AppKeyName, type DataStack } from './data.stack.js';
-import { acknowledge } from '../acknowledge.js';
+import { acknowledge, acknowledgeCdkHelpers } from '../acknowledge.js';
 
 export interface ServicesStackProps extends StackProps {
   config: EnvConfig;
@@ -37,6 +38,8 @@ export const SERVICE_KEYS: Partial<Record<ServiceName, AppKeyName[]>> = {
 };
 /** CodeDeploy's test listener: the green tasks answer here before any user traffic moves. */
 export const TEST_LISTENER_PORT = 8443;
+/** Who may reach the test listener directly (the security group here, the ALB's web ACL in the edge stack). */
+export const testListenerCidrs = (config: EnvConfig): string[] => config.testListenerCidrs ?? [config.network.cidr];
 
 /**
  * The ECS cluster, the one ALB and, for every service in @jab/topology, its API
@@ -66,15 +69,18 @@ export class ServicesStack extends Stack {
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
 
+    // CloudFront is the only way in: a client reaching the ALB directly would skip the
+    // CLOUDFRONT-scope web ACL (decision 0003). The edge stack's web ACL on the ALB also
+    // requires CloudFront's secret origin header, since any distribution has these addresses.
     const albSecurityGroup = new ec2.SecurityGroup(this, 'AlbSecurityGroup', {
       vpc,
-      description: 'Public ALB: HTTPS, HTTP (redirected), the CodeDeploy test listener from inside only',
+      description: 'ALB: HTTPS from the CloudFront origin-facing addresses only, the CodeDeploy test listener from inside only',
       allowAllOutbound: false,
     });
-    albSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(HTTPS_PORT), 'HTTPS');
-    albSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
-    acknowledge(albSecurityGroup, 'The ALB is the public entry point: HTTPS (and HTTP, only redirected) from anywhere, behind WAF.', 'AwsSolutions-EC23');
-    for (const cidr of config.testListenerCidrs ?? [config.network.cidr]) {
+    // The list counts as its max entries (55) against the group's 60 inbound rules: one port only (no
+    // port 80: CloudFront speaks HTTPS to the origin), the few test listener CIDRs beside it.
+    albSecurityGroup.addIngressRule(ec2.Peer.prefixList(this.cloudFrontOriginFacing()), ec2.Port.tcp(HTTPS_PORT), 'HTTPS from CloudFront');
+    for (const cidr of testListenerCidrs(config)) {
       albSecurityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(TEST_LISTENER_PORT), 'CodeDeploy test traffic');
     }
 
@@ -132,12 +138,6 @@ export class ServicesStack extends Stack {
       defaultAction: notFound,
       open: false,
     });
-    this.loadBalancer.addListener('Http', {
-      port: 80,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: String(HTTPS_PORT), permanent: true }),
-      open: false,
-    });
 
     const application = new codedeploy.EcsApplication(this, 'Deployments', {
       applicationName: names.codedeployApplication(config),
@@ -192,6 +192,37 @@ export class ServicesStack extends Stack {
       }
     });
     this.apis = apis as Record<ServiceName, BlueGreenService>;
+  }
+
+  /**
+   * The id of AWS's managed prefix list of CloudFront's origin-facing addresses, read
+   * at deploy time (a synth-time lookup would need credentials). Ids differ by region.
+   */
+  private cloudFrontOriginFacing(): string {
+    const name = 'com.amazonaws.global.cloudfront.origin-facing';
+    const lookup = new cr.AwsCustomResource(this, 'CloudFrontOriginFacing', {
+      onUpdate: {
+        service: 'EC2',
+        action: 'DescribeManagedPrefixLists',
+        parameters: { Filters: [{ Name: 'prefix-list-name', Values: [name] }] },
+        physicalResourceId: cr.PhysicalResourceId.of(name),
+        outputPaths: ['PrefixLists.0.PrefixListId'],
+      },
+      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
+      installLatestAwsSdk: false,
+    });
+    acknowledge(
+      lookup,
+      'ec2:DescribeManagedPrefixLists supports no resource-level permission: AWS accepts only * for it. The call is read-only.',
+      'AwsSolutions-IAM5[Resource::*]',
+    );
+    acknowledgeCdkHelpers(
+      this,
+      ['AWS679f53fac002430cb0da5b7982bd2287'],
+      "CDK's own function behind AwsCustomResource (the prefix list lookup): its role, with the basic Lambda logging policy, is generated by aws-cdk-lib.",
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    );
+    return lookup.getResponseField('PrefixLists.0.PrefixListId');
   }
 
   /** Least privilege: a service's own role holds only what its code calls in AWS. */
@@ -321,6 +352,8 @@ export class ServicesStack extends Stack {
       environment.SHC_ISSUER_URL = `https://${config.domain.web}/api/registration/v1`;
     } else {
       environment.JWKS_URL = `https://${config.domain.web}/api/registration/v1/.well-known/jwks.json`;
+      // Center availability for the public center search, read through the public domain like the JWKS.
+      if (spec.name === 'search') environment.REGISTRATION_URL = `https://${config.domain.web}/api/registration/v1`;
     }
     if (spec.name === 'search') environment.OPENSEARCH_URL = `https://${data.search.domain.domainEndpoint}`;
     if (spec.name === 'analytics') {
