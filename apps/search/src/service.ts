@@ -16,6 +16,7 @@ import {
 import type { Pool } from 'pg';
 import { Histogram, type Registry } from 'prom-client';
 import { z } from 'zod';
+import { createAvailabilityClient } from './centers/availability.client.js';
 import { centersRouter } from './centers/centers.routes.js';
 import { indexCentersFromFile } from './centers/centers.command.js';
 import type { SearchEngine } from './engines/engine.js';
@@ -29,6 +30,10 @@ import { registrantsRouter } from './registrants/registrants.routes.js';
 const config = baseConfigSchema
   .extend({
     JWKS_URL: z.url(),
+    /** Registration's API root (`…/api/registration/v1`): center availability is read from it. */
+    REGISTRATION_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }),
+    /** Per availability request; a page of centers waits at most twice this. */
+    AVAILABILITY_TIMEOUT_MS: z.coerce.number().int().min(50).max(5_000).default(400),
     SEARCH_ENGINE: z.enum(['postgres', 'opensearch']).default('postgres'),
     OPENSEARCH_URL: z.url().optional(),
     /** Alias prefix, so that environments can share a cluster. */
@@ -73,7 +78,7 @@ export const searchService = defineService({
   name: 'search',
   config,
   migrationsDir: migrationsNear(import.meta.dirname),
-  api: async ({ config, pool }) => {
+  api: async ({ config, pool, logger, registry }) => {
     const engine = engineFor(config, pool);
     await engine.init();
     return {
@@ -83,7 +88,15 @@ export const searchService = defineService({
           audit: auditRepo(pool),
           verifier: jwksVerifier(config.JWKS_URL),
         }),
-        centersRouter({ engine }),
+        centersRouter({
+          engine,
+          availability: createAvailabilityClient({
+            baseUrl: config.REGISTRATION_URL,
+            timeoutMs: config.AVAILABILITY_TIMEOUT_MS,
+            logger,
+            registry,
+          }),
+        }),
       ],
       routes: [
         {
@@ -103,11 +116,12 @@ export const searchService = defineService({
           method: 'get',
           path: '/centers',
           summary:
-            'Public search for vaccination centers by name, locality, language spoken and vaccine',
+            'Public search for vaccination centers by name, locality, language spoken and vaccine; with `date`, each center\'s free seats that day from registration\'s cached availability',
           request: { query: centerSearchQuery },
           responses: {
             200: {
-              description: 'Best matches first, one page',
+              description:
+                'Best matches first, one page. `availability` is left out without `date`; with it, each hit has a summary, or null when registration did not answer in time, failed or does not know the center',
               schema: centerSearchResponse,
             },
           },

@@ -126,6 +126,8 @@ async function main() {
     REDIS_URL,
     REDIS_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
     JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`,
+    // The bench searches registrants only; center availability is never asked for.
+    REGISTRATION_URL: 'http://127.0.0.1:9/api/registration/v1',
     SEARCH_ENGINE: 'postgres',
     PORT: '0',
   };

@@ -134,6 +134,8 @@ export class Platform {
     this.services.registration = await startTestService(definitions.registration, own.registration);
     const jwksUrl = `${this.services.registration.url}/api/registration/v1/.well-known/jwks.json`;
     for (const name of SERVICE_NAMES) if (name !== 'registration') own[name] = { JWKS_URL: jwksUrl, ...own[name] };
+    // Search reads center availability from registration's API, as in production.
+    own.search = { REGISTRATION_URL: `${this.services.registration.url}/api/registration/v1`, ...own.search };
     const others = SERVICE_NAMES.filter((n) => n !== 'registration');
     const started = await Promise.allSettled(others.map((name) => startTestService(definitions[name], own[name])));
     started.forEach((s, i) => {

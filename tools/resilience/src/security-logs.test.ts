@@ -50,7 +50,7 @@ beforeAll(async () => {
   const [notifications, search, analytics] = await Promise.all([
     // The sink also prints one line per message: those lines are searched too.
     startChild('notifications', { ...common, ...jwks, NOTIFY_SINK_DIR: sinkDir, NOTIFY_SINK_CONSOLE: 'true', OTP_SEALING_KEY: sealing }),
-    startChild('search', { ...common, ...jwks }),
+    startChild('search', { ...common, ...jwks, REGISTRATION_URL: `${children.registration.url}/api/registration/v1` }),
     startChild('analytics', { ...common, ...jwks, REPORT_DIR: reportDir }),
   ]);
   Object.assign(children, { notifications, search, analytics });

@@ -1,17 +1,31 @@
-import { centerSearchQuery, type CenterSearchResponse } from '@jab/contracts';
+import {
+  centerSearchQuery,
+  type CenterSearchResponse,
+  type CenterSearchResult,
+} from '@jab/contracts';
 import { parsed, validate } from '@jab/http';
 import { Router } from 'express';
-import { InvalidCursorError, type SearchEngine } from '../engines/engine.js';
+import {
+  InvalidCursorError,
+  type CenterDocument,
+  type Page,
+  type SearchEngine,
+} from '../engines/engine.js';
 import { cursorProblem } from '../registrants/registrants.routes.js';
+import type { AvailabilityClient } from './availability.client.js';
 
 /** Public: centers carry no personal data, so no token is needed. */
-export function centersRouter(deps: { engine: SearchEngine }): Router {
+export function centersRouter(deps: {
+  engine: SearchEngine;
+  availability: AvailabilityClient;
+}): Router {
   const router = Router();
   const schemas = { query: centerSearchQuery };
   router.get('/centers', validate(schemas), async (req, res) => {
     const { query } = parsed(req, schemas);
+    let page: Page<CenterDocument>;
     try {
-      const page = await deps.engine.searchCenters({
+      page = await deps.engine.searchCenters({
         text: query.q,
         language: query.language,
         vaccine: query.vaccine,
@@ -19,22 +33,29 @@ export function centersRouter(deps: { engine: SearchEngine }): Router {
         cursor: query.cursor,
         limit: query.limit,
       });
-      const body: CenterSearchResponse = {
-        items: page.items.map((c) => ({
-          id: c.id,
-          names: c.names,
-          locality: c.locality,
-          region: c.region,
-          languages: c.languages,
-          vaccines: c.vaccines,
-        })),
-        nextCursor: page.nextCursor,
-      };
-      res.json(body);
     } catch (error) {
       if (error instanceof InvalidCursorError) throw cursorProblem(error);
       throw error;
     }
+    let items: CenterSearchResult[] = page.items.map((c) => ({
+      id: c.id,
+      names: c.names,
+      locality: c.locality,
+      region: c.region,
+      languages: c.languages,
+      vaccines: c.vaccines,
+    }));
+    // Availability only when a day was asked for: without one, the field is left out.
+    if (query.date) {
+      const days = await deps.availability.forCenters(
+        items.map((c) => c.id),
+        query.date,
+        { vaccineId: query.vaccine },
+      );
+      items = items.map((c, i) => ({ ...c, availability: days[i] }));
+    }
+    const body: CenterSearchResponse = { items, nextCursor: page.nextCursor };
+    res.json(body);
   });
   return router;
 }

@@ -1,5 +1,6 @@
 import {
   QUEUES,
+  type CenterSavedEvent,
   type CenterSearchResponse,
   type Problem,
   type RegistrantSearchResponse,
@@ -15,6 +16,8 @@ import {
 import { waitFor } from '@jab/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +26,8 @@ import { queryHash } from './registrants.service.js';
 
 let issuer: TestIssuer;
 let svc: TestService;
+/** Registration as search sees it here: it accepts connections and never answers. */
+let silentRegistration: Server;
 let staffToken: string;
 
 const search = <T = RegistrantSearchResponse>(
@@ -70,7 +75,15 @@ function updated(
 
 beforeAll(async () => {
   issuer = await startTestIssuer();
-  svc = await startTestService(searchService, { JWKS_URL: issuer.jwksUrl });
+  silentRegistration = createServer(() => undefined);
+  await new Promise<void>((resolve) =>
+    silentRegistration.listen(0, '127.0.0.1', resolve),
+  );
+  const { port } = silentRegistration.address() as AddressInfo;
+  svc = await startTestService(searchService, {
+    JWKS_URL: issuer.jwksUrl,
+    REGISTRATION_URL: `http://127.0.0.1:${port}/api/registration/v1`,
+  });
   staffToken = await issuer.token('staff-1', 'staff');
   for (const p of people) await svc.enqueue(QUEUES.searchFromRegistration, p);
   await svc.drained(QUEUES.searchFromRegistration);
@@ -78,6 +91,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await svc?.stop();
   await issuer?.close();
+  silentRegistration?.closeAllConnections();
+  await new Promise((resolve) => silentRegistration?.close(resolve));
 });
 
 describe('staff search over registrants', () => {
@@ -327,5 +342,37 @@ describe('public center search', () => {
     const bad = await svc.http.get<Problem>('/centers?language=xx');
     expect(bad.status).toBe(400);
     expect(bad.body.errors?.[0].path).toBe('query.language');
+  });
+
+  it('still answers when registration never does: availability null with a date, left out without', async () => {
+    const centerId = randomUUID();
+    const saved: CenterSavedEvent = {
+      id: randomUUID(),
+      type: 'center.saved',
+      v: 1,
+      occurredAt: new Date().toISOString(),
+      source: 'registration',
+      data: { centerId, names: { en: 'Quillwort Clinic' }, locality: 'Lyon', region: 'FR-ARA', languages: ['fr'], vaccines: [], version: 1 },
+    };
+    await svc.enqueue(QUEUES.searchFromRegistration, saved);
+    await svc.drained(QUEUES.searchFromRegistration);
+
+    const withDate = await svc.http.get<CenterSearchResponse>('/centers?q=quillwort&date=2031-05-06');
+    expect(withDate.status).toBe(200);
+    expect(withDate.body.items).toEqual([expect.objectContaining({ id: centerId, availability: null })]);
+    const without = await svc.http.get<CenterSearchResponse>('/centers?q=quillwort');
+    expect(without.body.items.map((c) => c.id)).toEqual([centerId]);
+    expect(without.body.items[0]).not.toHaveProperty('availability');
+
+    const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+    expect(metrics).toMatch(/search_availability_lookups_total\{[^}]*outcome="timeout"[^}]*\} 1\b/);
+  });
+
+  it('refuses a malformed date with a field message', async () => {
+    for (const date of ['2031-13-01', 'tomorrow', '06/05/2031']) {
+      const bad = await svc.http.get<Problem>(`/centers?q=quillwort&date=${encodeURIComponent(date)}`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors).toEqual([expect.objectContaining({ path: 'query.date' })]);
+    }
   });
 });
