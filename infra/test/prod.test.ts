@@ -144,6 +144,8 @@ describe('services', () => {
       expect(secrets).toEqual(expect.arrayContaining(['PGUSER', 'PGPASSWORD', 'REDIS_URL']));
       const env = Object.fromEntries(container.Environment.map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
       expect(JSON.stringify(env)).not.toMatch(/password|token/i);
+      // CloudFront then the ALB: the viewer is two X-Forwarded-For hops from the right.
+      expect(env['TRUST_PROXY_HOPS']).toBe('2');
     }
     t.services.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/jab/prod/registration/api', RetentionInDays: 365 });
     t.services.hasResourceProperties('AWS::ECS::TaskDefinition', {

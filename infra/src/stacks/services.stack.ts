@@ -339,6 +339,9 @@ export class ServicesStack extends Stack {
       REDIS_PREFIX: `jab-${config.name}`,
       // The Environment dimension of the custom metrics (Jab/WaitingJobs) the workers publish.
       JAB_ENVIRONMENT: config.name,
+      // Viewer → CloudFront → ALB: the client is two X-Forwarded-For hops from the right (the ALB
+      // takes CloudFront's traffic only, so neither entry can be written by a client).
+      TRUST_PROXY_HOPS: '2',
     };
     const secrets: Record<string, ecs.Secret> = {
       PGUSER: ecs.Secret.fromSecretsManager(data.appDbSecret, 'username'),

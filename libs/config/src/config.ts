@@ -25,6 +25,12 @@ export const baseConfigSchema = z.object({
   /** Below ECS's 30 s stop timeout so in-flight work finishes before SIGKILL. */
   SHUTDOWN_TIMEOUT_MS: durationMs.default(25_000),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('100kb'),
+  /**
+   * Proxies in front whose X-Forwarded-For entries are trusted: the client address (rate
+   * limits, audit) is the entry this many hops from the right. 1 behind the ALB alone (or
+   * nginx locally); 2 in AWS, where CloudFront appends the viewer and the ALB appends CloudFront.
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(1),
   /** Deployment name (prod, qa …); when set, workers publish their queue depth for autoscaling. */
   JAB_ENVIRONMENT: z.string().regex(/^[a-z0-9-]+$/).optional(),
   QUEUE_DEPTH_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),

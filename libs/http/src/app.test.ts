@@ -202,6 +202,17 @@ describe('createApp', () => {
     expect(res.body).toEqual({ ip: '203.0.113.9', protocol: 'https' });
   });
 
+  it('behind CloudFront and the ALB (two hops) takes the viewer CloudFront saw, not an address the client wrote', async () => {
+    const { logger } = capture();
+    const probe = createApp({ service: 'test', logger, registry: new Registry(), trustProxy: 2 });
+    probe.get('/ip', (req, res) => {
+      res.json({ ip: req.ip });
+    });
+    // The client forged 6.6.6.6; CloudFront appended the viewer 198.51.100.7, the ALB CloudFront's edge 203.0.113.9.
+    const res = await request(probe).get('/ip').set('x-forwarded-for', '6.6.6.6, 198.51.100.7, 203.0.113.9');
+    expect(res.body).toEqual({ ip: '198.51.100.7' });
+  });
+
   it('exports default metrics and the request duration histogram by route pattern', async () => {
     const { app } = build();
     await request(app).get('/api/test/v1/things/42');

@@ -20,8 +20,8 @@ export interface AppOptions {
   readinessTimeoutMs?: number;
   /** Served at `/api/<service>/v1/openapi.json`. */
   openapi?: OpenApiDocument;
-  /** express `trust proxy`; 1 trusts the one hop in front (the ALB, or nginx locally). */
-  trustProxy?: boolean | number | string;
+  /** express `trust proxy` in hops; 1 trusts the one hop in front (the ALB, or nginx locally), 2 CloudFront → ALB. */
+  trustProxy?: number;
 }
 
 const PROBES = new Set(['/health/live', '/health/ready', '/metrics']);

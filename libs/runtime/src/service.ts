@@ -153,6 +153,7 @@ export async function runService<C extends BaseConfig>(
     logger,
     registry,
     bodyLimit: config.BODY_LIMIT,
+    trustProxy: config.TRUST_PROXY_HOPS,
     readiness: [pgCheck(pool), redisCheck(redis)],
     openapi: parts?.routes ? createOpenApi({ service: def.name, version: '1', routes: parts.routes }) : undefined,
   });
