@@ -2,7 +2,7 @@
  * `npm test`: every check Jab has, in one run — static checks (lint with module
  * boundaries, type-check, the container and workflow linters), every Vitest project
  * (unit and integration against real PostgreSQL and Redis) and the Playwright
- * journeys in real Chromium. Runs every stage even after a failure and ends with one
+ * journeys in real Chromium, and the benchmarks' smoke run. Runs every stage even after a failure and ends with one
  * line, `N passed, N failed`, summing them all.
  */
 import { spawn } from 'node:child_process';
@@ -48,6 +48,16 @@ const stages: Stage[] = [
     count: async () => {
       const report = await readJson(join(out, 'vitest.json'));
       return { passed: Number(report.numPassedTests), failed: Number(report.numFailedTests) };
+    },
+  },
+  {
+    // No thresholds: the smoke keeps every bench runnable and checks their correctness facts
+    // (exactly the capacity booked, every event sent once, the cache agreeing with PostgreSQL).
+    name: 'benchmarks smoke (tools/bench --quick)',
+    command: ['node', '--conditions=@jab/source', '--import', 'tsx', 'tools/bench/src/main.ts', '--quick'],
+    count: async () => {
+      const report = await readJson(join(out, 'bench-quick.json'));
+      return { passed: Number(report.passed), failed: Number(report.failed) };
     },
   },
   {

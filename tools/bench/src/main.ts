@@ -1,0 +1,122 @@
+/**
+ * `npm run bench` — every service benchmark of tools/bench in one run, each figure beside
+ * a baseline measured in the same run (pgbench, a bare Node HTTP server, bare BullMQ):
+ *
+ *   npm run bench                     full run; replaces the generated section of docs/benchmarks.md
+ *   npm run bench -- --quick          smoke run (a few minutes, part of `npm test`): small loads,
+ *                                     no thresholds, correctness facts still checked; the
+ *                                     report goes to test-output/bench-quick.md only
+ *   npm run bench -- --only events,launch
+ *
+ * Search at 1,000,000 registrants has its own script (src/search-bench.ts, about 10 minutes);
+ * the quick run includes a small search run so the script stays working.
+ * Exits 1 when any bench's correctness facts failed.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { run as availability } from './availability-bench.js';
+import { run as booking } from './booking-bench.js';
+import { run as events } from './events-bench.js';
+import { run as launch } from './launch-scenario.js';
+import { machineLine, progress, ROOT, type BenchOptions, type BenchReport } from './stack.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
+});
+
+/** The small search run of the smoke: the engine's bulk path and the query mix over HTTP. */
+async function searchSmoke(): Promise<BenchReport> {
+  const script = join(ROOT, 'tools/bench/src/search-bench.ts');
+  const output = await new Promise<{ code: number; stdout: string }>((done) => {
+    let stdout = '';
+    const child = spawn(process.execPath, ['--conditions=@jab/source', '--import', 'tsx', script, '--count', '20000', '--queries', '300'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.on('close', (code) => done({ code: code ?? 1, stdout }));
+  });
+  const table = output.stdout.slice(output.stdout.indexOf('|'));
+  return {
+    title: 'Search (PostgreSQL engine), 20,000 registrants',
+    markdown: output.code === 0 ? table.trim() : `search-bench exited ${output.code}`,
+    ok: output.code === 0 && table.includes('**all**'),
+  };
+}
+
+const BENCHES: Record<string, (o: BenchOptions) => Promise<BenchReport>> = {
+  booking,
+  availability,
+  launch,
+  events,
+  search: async ({ quick }) =>
+    quick ? searchSmoke() : { title: 'Search', markdown: 'At 1,000,000 registrants: see "Search" above (`tools/bench/src/search-bench.ts --count 1000000`).', ok: true },
+};
+
+const BEGIN = '<!-- bench:begin (written by `npm run bench`; edit the script, not this section) -->';
+const END = '<!-- bench:end -->';
+
+/** Replaces the generated section of docs/benchmarks.md (appended the first time). */
+function withSection(doc: string, section: string): string {
+  const block = `${BEGIN}\n${section.trim()}\n${END}`;
+  const start = doc.indexOf(BEGIN);
+  const end = doc.indexOf(END);
+  if (start === -1 || end === -1 || end < start) return `${doc.trimEnd()}\n\n${block}\n`;
+  return `${doc.slice(0, start)}${block}${doc.slice(end + END.length)}`;
+}
+
+async function main(): Promise<number> {
+  const quick = values.quick;
+  const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = only?.filter((name) => !(name in BENCHES)) ?? [];
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown bench ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}\n`);
+    return 2;
+  }
+  const names = Object.keys(BENCHES).filter((n) => !only || only.includes(n));
+  const reports: (BenchReport & { name: string; seconds: number })[] = [];
+  for (const name of names) {
+    progress(`${name}: starting (${quick ? 'quick' : 'full'})`);
+    const started = performance.now();
+    let report: BenchReport;
+    try {
+      report = await BENCHES[name]({ quick });
+    } catch (error) {
+      report = { title: name, markdown: `The bench failed: ${error instanceof Error ? error.message : String(error)}`, ok: false };
+    }
+    const seconds = (performance.now() - started) / 1000;
+    reports.push({ ...report, name, seconds });
+    progress(`${name}: ${report.ok ? 'ok' : 'FAILED'} in ${seconds.toFixed(0)} s`);
+  }
+
+  const date = new Date().toISOString().slice(0, 10);
+  const section = [
+    `## Service benchmarks — ${date}${quick ? ' (quick smoke run)' : ''}`,
+    '',
+    `Machine: ${machineLine()}. Command: \`npm run bench${quick ? ' -- --quick' : ''}\`. The load generator and the service share the machine's cores, for the service and for its baseline alike: compare the ratios, not the absolute figures, with other machines.`,
+    ...reports.flatMap((r) => ['', `### ${r.title}`, '', r.markdown, '', `_(${r.seconds.toFixed(0)} s)_`]),
+  ].join('\n');
+  process.stdout.write(`${section}\n`);
+
+  const out = join(ROOT, 'test-output');
+  await mkdir(out, { recursive: true });
+  const passed = reports.filter((r) => r.ok).length;
+  await writeFile(join(out, 'bench-quick.json'), `${JSON.stringify({ passed, failed: reports.length - passed })}\n`);
+  if (quick) await writeFile(join(out, 'bench-quick.md'), `${section}\n`);
+  else {
+    const path = join(ROOT, 'docs/benchmarks.md');
+    await writeFile(path, withSection(await readFile(path, 'utf8'), section));
+    progress(`docs/benchmarks.md updated`);
+  }
+  const failed = reports.filter((r) => !r.ok);
+  if (failed.length > 0) process.stderr.write(`\ncorrectness facts failed in: ${failed.map((r) => r.name).join(', ')}\n`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+// Exit explicitly: a bench that left a handle open must not hang CI.
+process.exit(await main());
