@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { serviceList, services as topology } from '@jab/topology';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildJab, type JabStacks } from '../src/app.js';
 import { prod } from '../src/config/index.js';
@@ -111,6 +112,71 @@ describe('data', () => {
           Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
         ]),
       },
+    });
+  });
+});
+
+/** A `## heading` section of a doc, up to the next `## `. */
+function docSection(file: string, heading: string): string {
+  const text = readFileSync(join(import.meta.dirname, '../..', file), 'utf8');
+  const start = text.indexOf(`\n## ${heading}\n`);
+  expect(start, `${file} has a "## ${heading}" section`).toBeGreaterThan(-1);
+  const end = text.indexOf('\n## ', start + 1);
+  return text.slice(start, end === -1 ? undefined : end);
+}
+const mentions = (text: string, pattern: RegExp) => [...new Set(text.match(pattern) ?? [])].sort();
+
+describe('OpenSearch sizing (100 million registrants)', () => {
+  it('runs 6 × r7g.xlarge.search data nodes, 3 × m7g.large.search masters, zone awareness over 3 zones, 300 GiB gp3 each', () => {
+    t.data.resourceCountIs('AWS::OpenSearchService::Domain', 1);
+    t.data.hasResourceProperties('AWS::OpenSearchService::Domain', {
+      ClusterConfig: Match.objectLike({
+        InstanceType: 'r7g.xlarge.search',
+        InstanceCount: 6,
+        DedicatedMasterEnabled: true,
+        DedicatedMasterType: 'm7g.large.search',
+        DedicatedMasterCount: 3,
+        ZoneAwarenessEnabled: true,
+        ZoneAwarenessConfig: { AvailabilityZoneCount: 3 },
+      }),
+      EBSOptions: Match.objectLike({ EBSEnabled: true, VolumeSize: 300, VolumeType: 'gp3' }),
+    });
+  });
+
+  it('gives the search tasks, and only them, the registrant index\'s 12 primary shards', () => {
+    const tasks = Object.values(t.services.findResources('AWS::ECS::TaskDefinition'));
+    const shardsOf = Object.fromEntries(
+      tasks.map((task) => {
+        const [container] = task.Properties.ContainerDefinitions;
+        const setting = (container.Environment as { Name: string; Value: unknown }[]).find((e) => e.Name === 'OPENSEARCH_REGISTRANT_SHARDS');
+        return [task.Properties.Family as string, setting?.Value];
+      }),
+    );
+    const searchFamilies = Object.keys(shardsOf).filter((family) => family.startsWith('jab-prod-search-'));
+    expect(searchFamilies.sort()).toEqual(['jab-prod-search-api', ...(topology.search.worker ? ['jab-prod-search-worker'] : [])]);
+    for (const [family, shards] of Object.entries(shardsOf)) {
+      expect(shards, family).toBe(searchFamilies.includes(family) ? '12' : undefined);
+    }
+  });
+
+  // The reasoning lives in docs/search.md, the numbers in config/prod.ts: every node type and count,
+  // volume and shard count the docs name must be the configured one, so changing either alone fails.
+  it.each([
+    ['docs/search.md', 'Sizing OpenSearch for 100 million registrants'],
+    ['docs/operations.md', 'OpenSearch sizing (100 million registrants)'],
+  ])('%s states exactly the production config', (file, heading) => {
+    const section = docSection(file, heading);
+    const [domain] = Object.values(t.data.findResources('AWS::OpenSearchService::Domain'));
+    const masters = domain?.Properties.ClusterConfig.DedicatedMasterCount as number;
+    const { dataNodes, dataNodeType, masterNodeType, volumeGiB, registrantShards } = prod.search;
+    expect({
+      nodes: mentions(section, /\d+ × `[\w.-]+\.search`/g),
+      volumes: mentions(section, /\d+ GiB gp3/g),
+      shards: mentions(section, /\d+ primary shards/g),
+    }).toEqual({
+      nodes: [`${dataNodes} × \`${dataNodeType}\``, `${masters} × \`${masterNodeType}\``].sort(),
+      volumes: [`${volumeGiB} GiB gp3`],
+      shards: [`${registrantShards} primary shards`],
     });
   });
 });

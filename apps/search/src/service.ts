@@ -41,6 +41,11 @@ const config = baseConfigSchema
       .string()
       .regex(/^[a-z0-9-]{1,40}$/)
       .default('jab'),
+    /**
+     * Primary shards of the registrant index (docs/search.md sizes production at 12).
+     * Read when the index template is put; a new count reaches the live index at the next `reindex`.
+     */
+    OPENSEARCH_REGISTRANT_SHARDS: z.coerce.number().int().min(1).max(64).default(1),
   })
   .refine((c) => c.SEARCH_ENGINE !== 'opensearch' || c.OPENSEARCH_URL, {
     path: ['OPENSEARCH_URL'],
@@ -58,6 +63,7 @@ function engineFor(config: SearchConfig, pool: Pool): SearchEngine {
         ? createOpenSearchEngine({
             node: config.OPENSEARCH_URL,
             prefix: config.OPENSEARCH_PREFIX,
+            registrantShards: config.OPENSEARCH_REGISTRANT_SHARDS,
           })
         : createPostgresEngine(pool);
     engines.set(pool, engine);

@@ -14,8 +14,14 @@ export const prod: EnvConfig = {
   // Campaign-launch surges are write-heavy: a memory-optimised writer, reads spread to the reader.
   database: { instanceType: 'r7g.2xlarge', backupRetentionDays: 35 },
   redis: { nodeType: 'cache.r7g.large', replicas: 2 },
-  // Sized for 100 million registrants: see search.construct.ts and docs/operations.md.
-  search: { dataNodeType: 'r7g.large.search', dataNodes: 6, masterNodeType: 'm7g.large.search', volumeGiB: 200 },
+  // Sized for 100 million registrants: the reasoning is in docs/search.md (a test holds the two together).
+  search: {
+    dataNodeType: 'r7g.xlarge.search',
+    dataNodes: 6,
+    masterNodeType: 'm7g.large.search',
+    volumeGiB: 300,
+    registrantShards: 12,
+  },
   services: { logRetentionDays: 365 },
   canary: { percentage: 10, intervalMinutes: 10 },
   alarms: { http5xxPerMinute: 10, p99LatencySeconds: 1.5, email: 'oncall@jab.example.org' },

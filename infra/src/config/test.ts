@@ -13,7 +13,7 @@ export const test: EnvConfig = {
   },
   database: { instanceType: 'r7g.large', backupRetentionDays: 7 },
   redis: { nodeType: 'cache.t4g.medium', replicas: 1 },
-  search: { dataNodeType: 'r7g.medium.search', dataNodes: 3, masterNodeType: 'm7g.medium.search', volumeGiB: 20 },
+  search: { dataNodeType: 'r7g.medium.search', dataNodes: 3, masterNodeType: 'm7g.medium.search', volumeGiB: 20, registrantShards: 1 },
   services: { minTasks: 1, maxTasksCap: 4, logRetentionDays: 30 },
   canary: { percentage: 50, intervalMinutes: 2 },
   alarms: { http5xxPerMinute: 20, p99LatencySeconds: 3 },

@@ -50,6 +50,11 @@ export interface EnvConfig {
     dataNodes: number;
     masterNodeType: string;
     volumeGiB: number;
+    /**
+     * Primary shards of the registrant index (the search service's
+     * `OPENSEARCH_REGISTRANT_SHARDS`); production's follows docs/search.md's sizing.
+     */
+    registrantShards: number;
   };
   services: {
     /** Caps every topology maxTasks (small environments do not need 200 tasks). */

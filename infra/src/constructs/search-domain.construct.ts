@@ -23,24 +23,12 @@ export interface SearchDomainProps {
 }
 
 /**
- * The OpenSearch domain behind apps/search's scale engine.
- *
- * Sizing for 100 million registrants (production config: 6 × r7g.large.search data
- * nodes with 200 GiB gp3 each, 3 × m7g.large.search dedicated masters):
- * - a registrant document (names in several scripts plus folded and phonetic keys,
- *   birth year, region, center, status) is ~1 KiB of source, ~1.5 KiB on disk with
- *   its keyword/ngram fields: 100 M × 1.5 KiB ≈ 150 GiB of primaries;
- * - one replica (every shard in two zones) doubles it to ~300 GiB, plus ~10 % for
- *   Lucene segment merges and the OS reserve, and the cluster must stay under the
- *   75 % disk watermark: 300 × 1.1 / 0.75 ≈ 440 GiB needed, 1,200 GiB provisioned so
- *   a second campaign's growth fits without a resize;
- * - shards of 25–30 GiB: 6 primaries (+6 replicas), one primary per data node,
- *   which keeps each query fan-out to 6 shards and balances across 3 zones;
- * - r7g.large (16 GiB RAM, 8 GiB heap) per node: ~25 GiB of shards per GiB of heap
- *   is well under the 1:20-per-shard-count and heap guidance, and the other 8 GiB is
- *   file-system cache for the hot name fields.
- * Dedicated masters keep cluster state stable during bulk reindexing; three, one
- * per zone, so losing a zone keeps a quorum.
+ * The OpenSearch domain behind apps/search's scale engine: data nodes over 3 zones
+ * (zone awareness), 3 dedicated masters (one per zone, so losing a zone keeps a
+ * quorum), gp3 volumes. Production (config/prod.ts): 6 × r7g.xlarge.search, two per
+ * zone, 300 GiB gp3 each, 3 × m7g.large.search masters, for a registrant index of 12
+ * primary shards + 1 replica. The reasoning behind these numbers is written once, in
+ * docs/search.md ("Sizing OpenSearch for 100 million registrants").
  */
 export class SearchDomain extends Construct {
   readonly domain: opensearch.Domain;

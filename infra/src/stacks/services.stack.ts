@@ -358,7 +358,11 @@ export class ServicesStack extends Stack {
       // Center availability for the public center search, read through the public domain like the JWKS.
       if (spec.name === 'search') environment.REGISTRATION_URL = `https://${config.domain.web}/api/registration/v1`;
     }
-    if (spec.name === 'search') environment.OPENSEARCH_URL = `https://${data.search.domain.domainEndpoint}`;
+    if (spec.name === 'search') {
+      environment.OPENSEARCH_URL = `https://${data.search.domain.domainEndpoint}`;
+      // The registrant index's primary shards, sized with the domain (docs/search.md).
+      environment.OPENSEARCH_REGISTRANT_SHARDS = String(config.search.registrantShards);
+    }
     if (spec.name === 'analytics') {
       // Exports go to S3 (presigned downloads); each report runs as its own Fargate task.
       Object.assign(environment, {

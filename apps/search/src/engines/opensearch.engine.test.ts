@@ -79,12 +79,13 @@ beforeEach(() => {
   responders = [];
 });
 
-const engine = () =>
+const engine = (options: { registrantShards?: number } = {}) =>
   createOpenSearchEngine({
     node: url,
     prefix: 't',
     newVersion: () => '2',
     bulk: { flushBytes: 300, concurrency: 1, retries: 2, waitMs: 10 },
+    ...options,
   });
 const doc = (i: number, version = 1) => ({
   id: `00000000-0000-4000-8000-00000000000${i}`,
@@ -144,6 +145,32 @@ describe('OpenSearch engine against a stubbed OpenSearch HTTP server', () => {
       (r) => r.method === 'PUT' && r.path === '/t-registrants-v1',
     );
     expect(bodyOf(created)).toEqual({ aliases: { 't-registrants': {} } });
+  });
+
+  it('puts the registrant template with the configured primary shard count, 1 by default; centers keep 1 shard', async () => {
+    const settingsOf = (path: string) =>
+      bodyOf(recorded.find((r) => r.method === 'POST' && r.path === path))[
+        'template'
+      ].settings as Json;
+    await engine({ registrantShards: 12 }).init();
+    expect(settingsOf('/_index_template/t-registrants-template')).toMatchObject(
+      {
+        number_of_shards: 12,
+        number_of_replicas: 1,
+      },
+    );
+    expect(settingsOf('/_index_template/t-centers-template')).toMatchObject({
+      number_of_shards: 1,
+      number_of_replicas: 1,
+    });
+    recorded = [];
+    await engine().init();
+    expect(settingsOf('/_index_template/t-registrants-template')).toMatchObject(
+      {
+        number_of_shards: 1,
+        number_of_replicas: 1,
+      },
+    );
   });
 
   it('indexes with the source version as an external version, and reports a stale write as not applied', async () => {
@@ -249,9 +276,22 @@ describe('OpenSearch engine against a stubbed OpenSearch HTTP server', () => {
         yield* [];
       },
     };
-    await engine().reindex(source);
+    await engine({ registrantShards: 12 }).reindex(source);
     const paths = recorded.map((r) => `${r.method} ${r.path}`);
     const created = paths.indexOf('PUT /t-registrants-v2');
+    // The new version takes its shard count from the template put just before: the
+    // create itself names none, so it cannot override the configured 12.
+    const template = paths.indexOf(
+      'POST /_index_template/t-registrants-template',
+    );
+    expect(template).toBeGreaterThan(-1);
+    expect(template).toBeLessThan(created);
+    expect(
+      bodyOf(recorded[template])['template'].settings.number_of_shards,
+    ).toBe(12);
+    expect(bodyOf(recorded[created])).toEqual({
+      settings: { refresh_interval: '-1', number_of_replicas: 0 },
+    });
     const swapped = paths.indexOf('POST /_aliases');
     const deleted = paths.indexOf('DELETE /t-registrants-v1');
     expect(created).toBeGreaterThan(-1);

@@ -21,6 +21,12 @@ export interface OpenSearchEngineOptions {
   node: string;
   /** Alias prefix; indices are `<prefix>-registrants-v<n>` behind alias `<prefix>-registrants`. */
   prefix?: string;
+  /**
+   * Primary shards of a new registrant index version (1 by default). It goes into the
+   * index template, so it applies to the next index created: `-v1` on first start, or
+   * the new version a reindex builds. A live index keeps the count it was created with.
+   */
+  registrantShards?: number;
   /** Bulk backpressure: bytes per request, requests in flight, retries of a 429 and the wait between. */
   bulk?: {
     flushBytes?: number;
@@ -90,7 +96,9 @@ export function createOpenSearchEngine(
     (ready ??= (async () => {
       await ensureAlias(
         aliases.registrants,
-        registrantsTemplate(aliases.registrants),
+        registrantsTemplate(aliases.registrants, {
+          shards: options.registrantShards,
+        }),
       );
       await ensureAlias(aliases.centers, centersTemplate(aliases.centers));
     })().catch((error: unknown) => {
@@ -186,6 +194,7 @@ export function createOpenSearchEngine(
     const started = new Date();
     const index = `${alias}-v${newVersion()}`;
     const old = await liveIndices(alias);
+    // No shard count here: the template (put by init() just before) decides it.
     await client.indices.create({
       index,
       body: { settings: { refresh_interval: '-1', number_of_replicas: 0 } },

@@ -59,12 +59,23 @@ const keyField = {
   },
 };
 
-export function registrantsTemplate(alias: string) {
+export interface RegistrantsTemplateOptions {
+  /**
+   * Primary shards of each registrant index version: 1 by default (small environments),
+   * 12 in production (docs/search.md, "Sizing OpenSearch for 100 million registrants").
+   */
+  shards?: number;
+}
+
+export function registrantsTemplate(
+  alias: string,
+  { shards = 1 }: RegistrantsTemplateOptions = {},
+) {
   return {
     index_patterns: [`${alias}-v*`],
     template: {
       settings: {
-        number_of_shards: 1,
+        number_of_shards: shards,
         number_of_replicas: 1,
         refresh_interval: '1s',
         analysis,
