@@ -159,6 +159,33 @@ describe('OpenSearch sizing (100 million registrants)', () => {
     }
   });
 
+  it('runs the search tasks, and only them, on OpenSearch over HTTPS, each request SigV4-signed with the task role in the domain\'s region', () => {
+    const tasks = Object.values(t.services.findResources('AWS::ECS::TaskDefinition'));
+    const envOf = Object.fromEntries(
+      tasks.map((task) => {
+        const [container] = task.Properties.ContainerDefinitions;
+        const env = container.Environment as { Name: string; Value: unknown }[];
+        return [task.Properties.Family as string, Object.fromEntries(env.map((e) => [e.Name, e.Value]))];
+      }),
+    );
+    const searchFamilies = Object.keys(envOf).filter((family) => family.startsWith('jab-prod-search-'));
+    expect(searchFamilies.sort()).toEqual(['jab-prod-search-api', ...(topology.search.worker ? ['jab-prod-search-worker'] : [])]);
+    // The signature's scope names the region: it must be the domain's, which lives in the data stack.
+    expect(stacks.data.region).toBe(prod.network.region);
+    for (const family of searchFamilies) {
+      expect(envOf[family], family).toMatchObject({
+        SEARCH_ENGINE: 'opensearch',
+        OPENSEARCH_AUTH: 'aws-sigv4',
+        AWS_REGION: stacks.data.region,
+        OPENSEARCH_URL: { 'Fn::Join': ['', expect.arrayContaining(['https://'])] },
+      });
+    }
+    for (const [family, env] of Object.entries(envOf).filter(([family]) => !searchFamilies.includes(family))) {
+      expect(env, family).not.toHaveProperty('SEARCH_ENGINE');
+      expect(env, family).not.toHaveProperty('OPENSEARCH_AUTH');
+    }
+  });
+
   // The reasoning lives in docs/search.md, the numbers in config/prod.ts: every node type and count,
   // volume and shard count the docs name must be the configured one, so changing either alone fails.
   it.each([

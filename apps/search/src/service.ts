@@ -1,3 +1,4 @@
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { baseConfigSchema } from '@jab/config';
 import {
   centerSearchQuery,
@@ -46,12 +47,28 @@ const config = baseConfigSchema
      * Read when the index template is put; a new count reaches the live index at the next `reindex`.
      */
     OPENSEARCH_REGISTRANT_SHARDS: z.coerce.number().int().min(1).max(64).default(1),
+    /**
+     * How the engine authenticates: `aws-sigv4` signs every request with the AWS SDK's
+     * default credentials (the task role in ECS), as the Amazon OpenSearch Service domain
+     * requires; `none` for the local cluster (compose), which has no users.
+     */
+    OPENSEARCH_AUTH: z.enum(['none', 'aws-sigv4']).default('none'),
+    /** The domain's region, part of each SigV4 signature. */
+    AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1').optional(),
   })
-  .refine((c) => c.SEARCH_ENGINE !== 'opensearch' || c.OPENSEARCH_URL, {
-    path: ['OPENSEARCH_URL'],
-    message: 'is required when SEARCH_ENGINE is opensearch',
+  .superRefine((c, ctx) => {
+    if (c.SEARCH_ENGINE === 'opensearch' && !c.OPENSEARCH_URL)
+      ctx.addIssue({ code: 'custom', path: ['OPENSEARCH_URL'], message: 'is required when SEARCH_ENGINE is opensearch' });
+    if (c.OPENSEARCH_AUTH === 'aws-sigv4' && !c.AWS_REGION)
+      ctx.addIssue({ code: 'custom', path: ['AWS_REGION'], message: 'is required when OPENSEARCH_AUTH is aws-sigv4' });
   });
 type SearchConfig = z.infer<typeof config>;
+
+/** Request signing for Amazon OpenSearch Service: the task role's credentials, refreshed by the SDK. */
+function awsSigv4Of(config: SearchConfig) {
+  if (config.OPENSEARCH_AUTH !== 'aws-sigv4' || !config.AWS_REGION) return undefined;
+  return { region: config.AWS_REGION, getCredentials: defaultProvider() };
+}
 
 // One engine per process (the api and worker roles share it when ROLE=all).
 const engines = new WeakMap<Pool, SearchEngine>();
@@ -64,6 +81,7 @@ function engineFor(config: SearchConfig, pool: Pool): SearchEngine {
             node: config.OPENSEARCH_URL,
             prefix: config.OPENSEARCH_PREFIX,
             registrantShards: config.OPENSEARCH_REGISTRANT_SHARDS,
+            awsSigv4: awsSigv4Of(config),
           })
         : createPostgresEngine(pool);
     engines.set(pool, engine);

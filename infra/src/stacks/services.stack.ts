@@ -359,6 +359,9 @@ export class ServicesStack extends Stack {
       if (spec.name === 'search') environment.REGISTRATION_URL = `https://${config.domain.web}/api/registration/v1`;
     }
     if (spec.name === 'search') {
+      // The scale engine, its requests signed with the task role (SigV4): the domain's
+      // fine-grained access control maps that role as master user and admits signed requests only.
+      Object.assign(environment, { SEARCH_ENGINE: 'opensearch', OPENSEARCH_AUTH: 'aws-sigv4', AWS_REGION: this.region });
       environment.OPENSEARCH_URL = `https://${data.search.domain.domainEndpoint}`;
       // The registrant index's primary shards, sized with the domain (docs/search.md).
       environment.OPENSEARCH_REGISTRANT_SHARDS = String(config.search.registrantShards);

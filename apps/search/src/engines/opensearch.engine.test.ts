@@ -1,4 +1,10 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createHash, createHmac } from 'node:crypto';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ReindexSource } from './engine.js';
@@ -9,6 +15,7 @@ interface Recorded {
   method: string;
   path: string;
   query: URLSearchParams;
+  headers: IncomingHttpHeaders;
   body: string;
 }
 type Responder = (
@@ -58,6 +65,7 @@ beforeAll(async () => {
       method: req.method ?? 'GET',
       path: u.pathname,
       query: u.searchParams,
+      headers: req.headers,
       body: await read(req),
     };
     recorded.push(entry);
@@ -385,5 +393,172 @@ describe('OpenSearch engine against a stubbed OpenSearch HTTP server', () => {
         'search_after'
       ],
     ).toEqual([1.5, 'name 1', doc(1).id]);
+  });
+});
+
+// AWS's documented example keys (docs.aws.amazon.com), not credentials of any account.
+const AWS_DOCS_EXAMPLE_KEYS = {
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+};
+const AWS_DOCS_EXAMPLE_ROTATED_KEYS = {
+  accessKeyId: 'AKIAI44QH8DHBEXAMPLE',
+  secretAccessKey: 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
+  sessionToken: 'example-session-token',
+};
+const sha256 = (data: string) =>
+  createHash('sha256').update(data, 'utf8').digest('hex');
+const hmac = (key: string | Buffer, data: string) =>
+  createHmac('sha256', key).update(data, 'utf8').digest();
+const rfc3986 = (value: string) =>
+  encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+const authorization =
+  /^AWS4-HMAC-SHA256 Credential=(\w+)\/(\d{8})\/([a-z0-9-]+)\/es\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
+
+/**
+ * Checks a request as received the way the service does, written from the SigV4
+ * specification (not with the signer under test): the scope, the signed headers, the
+ * payload hash against the bytes that arrived, and the signature recomputed with the key.
+ */
+function expectSignedWith(
+  r: Recorded,
+  keys: { accessKeyId: string; secretAccessKey: string },
+  region: string,
+) {
+  const label = `${r.method} ${r.path}`;
+  const match = authorization.exec(String(r.headers.authorization));
+  expect(match, `${label}: ${r.headers.authorization}`).not.toBeNull();
+  const [, keyId, date, scopeRegion, signedHeaders, signature] = match ?? [];
+  const amzDate = String(r.headers['x-amz-date']);
+  expect(amzDate, label).toMatch(/^\d{8}T\d{6}Z$/);
+  expect({ keyId, date, scopeRegion }, label).toEqual({
+    keyId: keys.accessKeyId,
+    date: amzDate.slice(0, 8),
+    scopeRegion: region,
+  });
+  const signed = signedHeaders?.split(';') ?? [];
+  expect(signed, label).toEqual(
+    expect.arrayContaining(['host', 'x-amz-date', 'x-amz-content-sha256']),
+  );
+  expect(r.headers['x-amz-content-sha256'], label).toBe(sha256(r.body));
+  const canonicalRequest = [
+    r.method,
+    r.path,
+    [...r.query]
+      .map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`)
+      .sort()
+      .join('&'),
+    signed
+      .map((h) => `${h}:${String(r.headers[h]).trim().replace(/\s+/g, ' ')}\n`)
+      .join(''),
+    signedHeaders,
+    sha256(r.body),
+  ].join('\n');
+  const scope = `${date}/${region}/es/aws4_request`;
+  const stringToSign = [
+    'AWS4-HMAC-SHA256',
+    amzDate,
+    scope,
+    sha256(canonicalRequest),
+  ].join('\n');
+  let key = hmac(`AWS4${keys.secretAccessKey}`, date ?? '');
+  for (const part of [region, 'es', 'aws4_request']) key = hmac(key, part);
+  expect(signature, label).toBe(
+    createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex'),
+  );
+}
+
+/** One of each kind of request the engine makes in service: setup, writes, bulk, search, delete. */
+async function exercise(e: ReturnType<typeof createOpenSearchEngine>) {
+  responders.push((r) =>
+    r.method === 'HEAD' ? { status: 404, body: '' } : undefined,
+  );
+  await e.init();
+  await e.indexRegistrant(doc(1, 3));
+  await e.bulkIndexRegistrants([doc(2), doc(3)]);
+  await e.searchRegistrants({
+    text: 'Ivan',
+    region: 'RU-MOW',
+    sort: 'relevance',
+    limit: 5,
+  });
+  await e.deleteRegistrant(doc(1).id, 4);
+  const kinds = new Set(recorded.map((r) => r.method));
+  expect([...kinds].sort()).toEqual(['DELETE', 'HEAD', 'POST', 'PUT']);
+}
+
+describe('OpenSearch engine authentication (AWS SigV4 signing checked against a local server; the OpenSearch domain itself cannot be reached here)', () => {
+  const signingEngine = (
+    getCredentials: () => Promise<{
+      accessKeyId: string;
+      secretAccessKey: string;
+    }>,
+  ) =>
+    createOpenSearchEngine({
+      node: url,
+      prefix: 't',
+      awsSigv4: { region: 'eu-central-1', getCredentials },
+    });
+
+  it('with aws-sigv4, signs every request for service es in the region with the injected credentials (AWS docs example keys)', async () => {
+    let asked = 0;
+    await exercise(
+      signingEngine(() => {
+        asked += 1;
+        return Promise.resolve(AWS_DOCS_EXAMPLE_KEYS);
+      }),
+    );
+    expect(asked).toBeGreaterThan(0);
+    expect(recorded.length).toBeGreaterThanOrEqual(7);
+    for (const r of recorded)
+      expectSignedWith(r, AWS_DOCS_EXAMPLE_KEYS, 'eu-central-1');
+  });
+
+  it('signs with credentials fetched again as they near expiry (the task role rotates them), with their session token', async () => {
+    const expiring = {
+      ...AWS_DOCS_EXAMPLE_KEYS,
+      // Inside the 30 s request timeout the signer keeps as a margin: fetched again next time.
+      expiration: new Date(Date.now() + 5_000),
+    };
+    const answers = [expiring, AWS_DOCS_EXAMPLE_ROTATED_KEYS];
+    const e = signingEngine(() =>
+      Promise.resolve(answers.shift() ?? AWS_DOCS_EXAMPLE_ROTATED_KEYS),
+    );
+    await e.indexRegistrant(doc(1));
+    const [first, ...later] = recorded;
+    expect(first).toBeDefined();
+    expect(later.length).toBeGreaterThan(0);
+    expectSignedWith(first!, AWS_DOCS_EXAMPLE_KEYS, 'eu-central-1');
+    expect(first!.headers['x-amz-security-token']).toBeUndefined();
+    for (const r of later) {
+      expectSignedWith(r, AWS_DOCS_EXAMPLE_ROTATED_KEYS, 'eu-central-1');
+      expect(r.headers['x-amz-security-token']).toBe('example-session-token');
+    }
+  });
+
+  it('with none, sends no Authorization or SigV4 header at all', async () => {
+    await exercise(engine());
+    expect(recorded.length).toBeGreaterThanOrEqual(7);
+    for (const r of recorded) {
+      expect(r.headers.authorization, `${r.method} ${r.path}`).toBeUndefined();
+      expect(r.headers['x-amz-date'], `${r.method} ${r.path}`).toBeUndefined();
+      expect(
+        r.headers['x-amz-content-sha256'],
+        `${r.method} ${r.path}`,
+      ).toBeUndefined();
+    }
+  });
+
+  it('fails the request, unsent, when the credentials cannot be had', async () => {
+    const e = signingEngine(() =>
+      Promise.reject(new Error('no credentials in this environment')),
+    );
+    await expect(e.indexRegistrant(doc(1))).rejects.toThrow(
+      /no credentials in this environment/,
+    );
+    expect(recorded.filter((r) => r.path.includes('/_doc/'))).toHaveLength(0);
   });
 });

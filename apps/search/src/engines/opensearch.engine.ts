@@ -1,5 +1,9 @@
 import { Client, errors } from '@opensearch-project/opensearch';
 import {
+  AwsSigv4Signer,
+  type AwsSigv4SignerOptions,
+} from '@opensearch-project/opensearch/aws-v3';
+import {
   decodeCursor,
   encodeCursor,
   fingerprintOf,
@@ -36,6 +40,16 @@ export interface OpenSearchEngineOptions {
   };
   /** Suffix of a new index version; a timestamp by default. */
   newVersion?: () => string;
+  /**
+   * Sign every request with AWS SigV4 (service `es`), as an Amazon OpenSearch Service
+   * domain that admits IAM principals only requires. The credentials come from the caller
+   * (the task role through the AWS SDK's default provider in ECS; fixed keys in tests),
+   * so the engine itself never reads the environment. Unset: unsigned requests.
+   */
+  awsSigv4?: {
+    region: string;
+    getCredentials: NonNullable<AwsSigv4SignerOptions['getCredentials']>;
+  };
   client?: Client;
 }
 
@@ -58,7 +72,17 @@ export function createOpenSearchEngine(
 ): SearchEngine {
   const client =
     options.client ??
-    new Client({ node: options.node, maxRetries: 3, requestTimeout: 30_000 });
+    new Client({
+      ...(options.awsSigv4 &&
+        AwsSigv4Signer({
+          region: options.awsSigv4.region,
+          service: 'es',
+          getCredentials: options.awsSigv4.getCredentials,
+        })),
+      node: options.node,
+      maxRetries: 3,
+      requestTimeout: 30_000,
+    });
   const prefix = options.prefix ?? 'jab';
   const aliases = {
     registrants: `${prefix}-registrants`,
