@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RegistrantRegisteredEvent, RegistrantRegisteredV1 } from './events.js';
+import type { CenterSavedEvent, RegistrantRegisteredEvent, RegistrantRegisteredV1 } from './events.js';
 
 /** A valid `registrant.registered` event for consumer tests; override what the test is about. */
 export function registrantRegistered(
@@ -27,5 +27,17 @@ export function registrantRegistered(
       version: 1,
       ...data,
     },
+  };
+}
+
+/** A valid `center.saved` event (version 1) for consumer tests; override what the test is about. */
+export function centerSaved(data: Partial<CenterSavedEvent['data']> = {}): CenterSavedEvent {
+  return {
+    id: randomUUID(),
+    type: 'center.saved',
+    v: 1,
+    occurredAt: new Date().toISOString(),
+    source: 'registration',
+    data: { centerId: randomUUID(), names: { en: 'Marshwort Annex' }, locality: 'Nowhere', region: 'FR-BRE', languages: ['fr'], vaccines: [], version: 1, ...data },
   };
 }

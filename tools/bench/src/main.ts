@@ -14,6 +14,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { run as availability } from './availability-bench.js';
@@ -79,6 +80,9 @@ async function main(): Promise<number> {
     return 2;
   }
   const names = Object.keys(BENCHES).filter((n) => !only || only.includes(n));
+  // Other work on the machine skews every figure (less so the ratios): say how busy it was.
+  const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+  const loadBefore = load();
   const reports: (BenchReport & { name: string; seconds: number })[] = [];
   for (const name of names) {
     progress(`${name}: starting (${quick ? 'quick' : 'full'})`);
@@ -98,7 +102,7 @@ async function main(): Promise<number> {
   const section = [
     `## Service benchmarks — ${date}${quick ? ' (quick smoke run)' : ''}`,
     '',
-    `Machine: ${machineLine()}. Command: \`npm run bench${quick ? ' -- --quick' : ''}\`. The load generator and the service share the machine's cores, for the service and for its baseline alike: compare the ratios, not the absolute figures, with other machines.`,
+    `Machine: ${machineLine()}; load average ${loadBefore} before the run, ${load()} after it. Command: \`npm run bench${quick ? ' -- --quick' : ''}\`. The load generator and the service share the machine's cores, for the service and for its baseline alike: compare the ratios, not the absolute figures, with other machines.`,
     ...reports.flatMap((r) => ['', `### ${r.title}`, '', r.markdown, '', `_(${r.seconds.toFixed(0)} s)_`]),
   ].join('\n');
   process.stdout.write(`${section}\n`);

@@ -4,7 +4,8 @@
  * citizen choosing a center would see them; a booking is reflected at once because
  * registration forgets the cached day when a seat is taken.
  */
-import { QUEUES, type AvailabilityView, type CenterSavedEvent, type CenterSearchResponse, type RegistrationEvent } from '@jab/contracts';
+import { QUEUES, type AvailabilityView, type CenterSearchResponse, type RegistrationEvent } from '@jab/contracts';
+import { centerSaved } from '@jab/contracts/testing';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectStatus } from './http.testing.js';
@@ -76,14 +77,7 @@ describe('center search with availability', () => {
     expect(await availabilityOfA(emptyDay)).toEqual({ date: emptyDay, freeSeats: 0, firstFreeAt: null });
 
     const unknown = randomUUID();
-    const saved: CenterSavedEvent = {
-      id: randomUUID(),
-      type: 'center.saved',
-      v: 1,
-      occurredAt: new Date().toISOString(),
-      source: 'registration',
-      data: { centerId: unknown, names: { en: 'Marshwort Annex' }, locality: 'Nowhere', region: 'FR-BRE', languages: ['fr'], vaccines: [], version: 1 },
-    };
+    const saved = centerSaved({ centerId: unknown });
     await p.services.search.enqueue(QUEUES.searchFromRegistration, saved);
     await p.services.search.drained(QUEUES.searchFromRegistration);
     const body = await searchCenters(`q=marshwort&date=${p.world.day}`);

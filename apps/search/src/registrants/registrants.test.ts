@@ -1,12 +1,11 @@
 import {
   QUEUES,
-  type CenterSavedEvent,
   type CenterSearchResponse,
   type Problem,
   type RegistrantSearchResponse,
   type RegistrantUpdatedEvent,
 } from '@jab/contracts';
-import { registrantRegistered } from '@jab/contracts/testing';
+import { centerSaved, registrantRegistered } from '@jab/contracts/testing';
 import {
   startTestIssuer,
   startTestService,
@@ -346,14 +345,7 @@ describe('public center search', () => {
 
   it('still answers when registration never does: availability null with a date, left out without', async () => {
     const centerId = randomUUID();
-    const saved: CenterSavedEvent = {
-      id: randomUUID(),
-      type: 'center.saved',
-      v: 1,
-      occurredAt: new Date().toISOString(),
-      source: 'registration',
-      data: { centerId, names: { en: 'Quillwort Clinic' }, locality: 'Lyon', region: 'FR-ARA', languages: ['fr'], vaccines: [], version: 1 },
-    };
+    const saved = centerSaved({ centerId, names: { en: 'Quillwort Clinic' }, locality: 'Lyon', region: 'FR-ARA' });
     await svc.enqueue(QUEUES.searchFromRegistration, saved);
     await svc.drained(QUEUES.searchFromRegistration);
 
