@@ -120,7 +120,17 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
       env: { JWKS_URL: jwks, NOTIFY_SINK_DIR: sinkDir, NOTIFY_SINK_CONSOLE: 'false', OTP_SEALING_KEY: keys.env['OTP_SEALING_KEY'], ...RAISED_SEND_RATE },
     });
     stops.push(() => notifications.stop());
+    // Search and analytics consume the same events from their own queues: their memory too.
+    const consumers = { search: { JWKS_URL: jwks, REGISTRATION_URL: `${api.url}/api/registration/v1` }, analytics: { JWKS_URL: jwks } } as const;
+    const others: { name: string; pid: number }[] = [];
+    for (const [name, env] of Object.entries(consumers)) {
+      const worker = await startService(name as keyof typeof consumers, { databaseUrl: db.url, redisPrefix: prefix, role: 'worker', env });
+      stops.push(() => worker.stop());
+      others.push({ name, pid: worker.pid });
+    }
     const atRest = rssOf(notifications.pid) ?? NaN;
+    const othersAtRest = others.map((o) => rssOf(o.pid) ?? NaN);
+    const othersRss = others.map((o) => sampleRss(o.pid));
     const sent = async () =>
       (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM notifications.messages WHERE template = 'welcome' AND status = 'sent'`)).rows[0].n;
 
@@ -130,6 +140,17 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
     stops.push(() => relay.stop());
     await waitUntil('every welcome message sent', quick ? 120_000 : 600_000, async () => ((await sent()) >= count ? true : undefined));
     const underLoad = rss.stop();
+    const consumed = async () =>
+      (
+        await db.pool.query<{ indexed: number; counted: number }>(
+          `SELECT (SELECT count(*)::int FROM search.registrant_documents) AS indexed, (SELECT count(*)::int FROM analytics.registrants) AS counted`,
+        )
+      ).rows[0];
+    const seen = await waitUntil('every registration indexed and counted', quick ? 120_000 : 600_000, async () => {
+      const c = await consumed();
+      return c.indexed >= count && c.counted >= count ? c : undefined;
+    });
+    const othersUnderLoad = othersRss.map((r) => r.stop());
     // Timed by the database's own clocks, from the first event the relay published to the last
     // message sent: the relay process's start-up is not part of the pipeline.
     const { rows: span } = await db.pool.query<{ total: number; relay: number }>(
@@ -155,9 +176,10 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
       { fact: `every welcome message reached "sent" (${int(count)})`, ok: true },
       { fact: 'no person got two welcome messages', ok: dupes[0]?.n === 0 },
       { fact: `the sink holds exactly one line per message (${int(sinkLines)})`, ok: sinkLines === count },
+      { fact: `search indexed every registrant once (${int(seen.indexed)}) and analytics counted each once (${int(seen.counted)})`, ok: seen.indexed === count && seen.counted === count },
     ];
     const markdown = [
-      `${machineLine(pgVersion)}; ${new Date().toISOString().slice(0, 10)}. One registration api process, one registration worker (outbox relay), one notifications worker (event concurrency 8, delivery concurrency 16), sink transport; the provider send quota raised to isolate the platform (\`NOTIFY_EMAIL_RATE_PER_SECOND\` is 50 by default: in production SES's quota, not Jab, bounds e-mail).`,
+      `${machineLine(pgVersion)}; ${new Date().toISOString().slice(0, 10)}. One registration api process, one registration worker (outbox relay), one notifications worker (event concurrency 8, delivery concurrency 16), sink transport, and the search and analytics workers consuming the same events from their own queues; the provider send quota raised to isolate the platform (\`NOTIFY_EMAIL_RATE_PER_SECOND\` is 50 by default: in production SES's quota, not Jab, bounds e-mail).`,
       '',
       mdTable(
         ['pipeline', 'events', 'seconds', 'events/s', 'vs baseline'],
@@ -168,7 +190,18 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
         ],
       ),
       '',
-      mdTable(['notifications worker RSS', 'value'], [['at rest (started, queues empty)', mib(atRest)], ['under load, mean', mib(underLoad.mean)], ['under load, max', mib(underLoad.max)]]),
+      mdTable(
+        ['worker (RSS)', 'at rest (started, queues empty)', 'under load, mean', 'under load, max'],
+        [
+          ['notifications (welcome messages)', mib(atRest), mib(underLoad.mean), mib(underLoad.max)],
+          ...others.map((o, i) => [
+            `${o.name} (${o.name === 'search' ? 'indexing registrants' : 'registration facts'})`,
+            mib(othersAtRest[i] ?? NaN),
+            mib(othersUnderLoad[i]?.mean ?? NaN),
+            mib(othersUnderLoad[i]?.max ?? NaN),
+          ]),
+        ],
+      ),
       '',
       factList(facts),
     ].join('\n');

@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { transliterate } from 'transliteration';
+import { mib, rssOf, sampleRss } from './stack.js';
 
 const { values } = parseArgs({
   options: {
@@ -190,6 +191,8 @@ async function main() {
       if (i > 300) throw new Error('search api did not become ready');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    const restRss = api.pid === undefined ? NaN : (rssOf(api.pid) ?? NaN);
+    const queryRss = api.pid === undefined ? undefined : sampleRss(api.pid);
     const token = await signer.issue({
       sub: 'bench',
       role: 'national-admin',
@@ -244,6 +247,7 @@ async function main() {
       results.push({ kind, times: times.sort((a, b) => a - b), hits, found });
     }
 
+    const underLoad = queryRss?.stop();
     const ms = (n: number) => n.toFixed(1);
     console.log(
       `\n### Search benchmark — PostgreSQL engine, ${COUNT.toLocaleString('en')} registrants\n`,
@@ -272,6 +276,9 @@ async function main() {
     const all = results.flatMap((r) => r.times).sort((a, b) => a - b);
     console.log(
       `| **all** | ${all.length} | ${ms(percentile(all, 50))} | ${ms(percentile(all, 95))} | ${ms(percentile(all, 99))} | | |`,
+    );
+    console.log(
+      `\nSearch api RSS: ${mib(restRss)} at rest (engine ready), ${mib(underLoad?.mean ?? NaN)} mean and ${mib(underLoad?.max ?? NaN)} peak during the queries.`,
     );
   } finally {
     api?.kill('SIGTERM');
