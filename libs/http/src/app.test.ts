@@ -48,6 +48,12 @@ function build(bodyLimit = '1kb') {
   api.get('/boom', async () => {
     throw new Error('connection to db-internal.example:5432 refused');
   });
+  api.get('/db-down', async () => {
+    throw Object.assign(new Error('connect ECONNREFUSED 10.0.3.7:5432'), { code: 'ECONNREFUSED' });
+  });
+  api.get('/db-restarting', async () => {
+    throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+  });
   api.get('/conflict', () => {
     throw new Conflict('The slot is full.');
   });
@@ -151,6 +157,21 @@ describe('createApp', () => {
     const errorLines = lines.filter((l) => l.level === 'error');
     expect(errorLines).toHaveLength(1);
     expect(errorLines[0]).toMatchObject({ reqId: 'req-12345678', err: { message: expect.stringContaining('refused') } });
+  });
+
+  it('answers 503 with Retry-After when PostgreSQL or Redis cannot be reached, hiding where, and logs the error once', async () => {
+    const { app, lines } = build();
+    for (const path of ['/api/test/v1/db-down', '/api/test/v1/db-restarting']) {
+      const res = await request(app).get(path);
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body).toMatchObject({ status: 503, title: 'Service Unavailable' });
+      expect(res.text).not.toContain('10.0.3.7');
+    }
+    expect(lines.filter((l) => l.level === 'error')).toHaveLength(2);
+    // Anything else stays a 500: a bug is not a reason to retry.
+    expect((await request(app).get('/api/test/v1/boom')).status).toBe(500);
   });
 
   it('echoes a well-formed request id, and replaces a missing or malformed one with a UUID', async () => {

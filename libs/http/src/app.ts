@@ -97,9 +97,29 @@ const sendProblem = (error: HttpError, req: Request, res: express.Response) => {
   res.send(JSON.stringify(problemOf(error, String(req.id))));
 };
 
+/** Socket errors, and PostgreSQL's connection-exception class (08) and shutdown/overload codes. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+const UNREACHABLE_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Connection is closed|Client has encountered a connection error)/;
+/** Seconds a client is asked to wait when a store is unreachable: about a failover. */
+const RETRY_AFTER_SECONDS = '5';
+
+/** PostgreSQL or Redis could not be reached (down, restarting, failing over): nothing the request did wrong. */
+export function isUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+  return UNREACHABLE_MESSAGES.test(error.message);
+}
+
 /** Map anything thrown to a client-safe problem. */
 function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
+  // Unreachable stores are temporary: 503 with Retry-After, so clients and the ALB retry instead of giving up.
+  if (isUnreachable(error)) {
+    return new HttpError(503, 'A service this request needs is briefly unavailable; try again shortly.', {
+      headers: { 'Retry-After': RETRY_AFTER_SECONDS },
+    });
+  }
   // body-parser marks its own errors with `type` and a client status (400 malformed, 413 too large, 415 charset).
   const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
   if (typeof type === 'string' && typeof status === 'number' && status >= 400 && status < 500) {
