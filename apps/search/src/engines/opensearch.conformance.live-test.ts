@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { engineConformance } from '../registrants/conformance.js';
+import { engineConformance } from '../registrants/conformance.testing.js';
 import { createOpenSearchEngine } from './opensearch.engine.js';
 
 /**

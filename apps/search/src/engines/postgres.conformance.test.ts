@@ -2,7 +2,7 @@ import { migrate } from '@jab/db';
 import { createLogger } from '@jab/logger';
 import { createTestDatabase } from '@jab/testing';
 import pg from 'pg';
-import { engineConformance } from '../registrants/conformance.js';
+import { engineConformance } from '../registrants/conformance.testing.js';
 import { createPostgresEngine } from './postgres.engine.js';
 import { migrationsNear } from '@jab/runtime';
 
