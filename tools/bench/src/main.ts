@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { run as availability } from './availability-bench.js';
 import { run as booking } from './booking-bench.js';
+import { run as centerSearch } from './center-search-bench.js';
 import { run as events } from './events-bench.js';
 import { run as launch } from './launch-scenario.js';
 import { machineLine, progress, ROOT, type BenchOptions, type BenchReport } from './stack.js';
@@ -55,6 +56,7 @@ const BENCHES: Record<string, (o: BenchOptions) => Promise<BenchReport>> = {
   availability,
   launch,
   events,
+  'center-search': centerSearch,
   // 1,000,000 registrants take about 10 minutes: `search-bench.ts --count 1000000` on its own.
   search: ({ quick }) => (quick ? searchRun(20_000, 300) : searchRun(100_000, 2_000)),
 };
