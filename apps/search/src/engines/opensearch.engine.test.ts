@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -396,16 +396,13 @@ describe('OpenSearch engine against a stubbed OpenSearch HTTP server', () => {
   });
 });
 
-// AWS's documented example keys (docs.aws.amazon.com), not credentials of any account.
-const AWS_DOCS_EXAMPLE_KEYS = {
-  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-};
-const AWS_DOCS_EXAMPLE_ROTATED_KEYS = {
-  accessKeyId: 'AKIAI44QH8DHBEXAMPLE',
-  secretAccessKey: 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
-  sessionToken: 'example-session-token',
-};
+// Keys made for this run: the signer needs a key pair, not an account (AWS cannot be reached here).
+const testKeys = () => ({
+  accessKeyId: `TEST${randomBytes(8).toString('hex').toUpperCase()}`,
+  secretAccessKey: randomBytes(30).toString('base64'),
+});
+const TEST_KEYS = testKeys();
+const TEST_ROTATED_KEYS = { ...testKeys(), sessionToken: 'test-session-token' };
 const sha256 = (data: string) =>
   createHash('sha256').update(data, 'utf8').digest('hex');
 const hmac = (key: string | Buffer, data: string) =>
@@ -503,39 +500,39 @@ describe('OpenSearch engine authentication (AWS SigV4 signing checked against a 
       awsSigv4: { region: 'eu-central-1', getCredentials },
     });
 
-  it('with aws-sigv4, signs every request for service es in the region with the injected credentials (AWS docs example keys)', async () => {
+  it('with aws-sigv4, signs every request for service es in the region with the injected credentials (keys made for the test)', async () => {
     let asked = 0;
     await exercise(
       signingEngine(() => {
         asked += 1;
-        return Promise.resolve(AWS_DOCS_EXAMPLE_KEYS);
+        return Promise.resolve(TEST_KEYS);
       }),
     );
     expect(asked).toBeGreaterThan(0);
     expect(recorded.length).toBeGreaterThanOrEqual(7);
     for (const r of recorded)
-      expectSignedWith(r, AWS_DOCS_EXAMPLE_KEYS, 'eu-central-1');
+      expectSignedWith(r, TEST_KEYS, 'eu-central-1');
   });
 
   it('signs with credentials fetched again as they near expiry (the task role rotates them), with their session token', async () => {
     const expiring = {
-      ...AWS_DOCS_EXAMPLE_KEYS,
+      ...TEST_KEYS,
       // Inside the 30 s request timeout the signer keeps as a margin: fetched again next time.
       expiration: new Date(Date.now() + 5_000),
     };
-    const answers = [expiring, AWS_DOCS_EXAMPLE_ROTATED_KEYS];
+    const answers = [expiring, TEST_ROTATED_KEYS];
     const e = signingEngine(() =>
-      Promise.resolve(answers.shift() ?? AWS_DOCS_EXAMPLE_ROTATED_KEYS),
+      Promise.resolve(answers.shift() ?? TEST_ROTATED_KEYS),
     );
     await e.indexRegistrant(doc(1));
     const [first, ...later] = recorded;
     expect(first).toBeDefined();
     expect(later.length).toBeGreaterThan(0);
-    expectSignedWith(first!, AWS_DOCS_EXAMPLE_KEYS, 'eu-central-1');
+    expectSignedWith(first!, TEST_KEYS, 'eu-central-1');
     expect(first!.headers['x-amz-security-token']).toBeUndefined();
     for (const r of later) {
-      expectSignedWith(r, AWS_DOCS_EXAMPLE_ROTATED_KEYS, 'eu-central-1');
-      expect(r.headers['x-amz-security-token']).toBe('example-session-token');
+      expectSignedWith(r, TEST_ROTATED_KEYS, 'eu-central-1');
+      expect(r.headers['x-amz-security-token']).toBe(TEST_ROTATED_KEYS.sessionToken);
     }
   });
 
