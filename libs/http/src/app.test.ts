@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { createLogger } from '@jab/logger';
-import { Router } from 'express';
+import express, { Router } from 'express';
 import { Registry } from 'prom-client';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +42,10 @@ function build(bodyLimit = '1kb') {
   const note = { body: z.object({ text: z.string().max(200), tags: z.array(z.string()) }) };
   api.post('/notes', validate(note), (req, res) => {
     res.status(201).json(parsed(req, note).body);
+  });
+  // A route reading its own body type (as notifications' provider events do).
+  api.post('/events', express.text({ type: () => true, limit: '1kb' }), (req, res) => {
+    res.status(202).json({ length: String(req.body).length });
   });
   api.get('/things/:id', (req, res) => {
     res.json({ id: req.params.id });
@@ -112,6 +117,77 @@ describe('createApp', () => {
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.body.detail).toMatch(/not valid JSON/);
+  });
+
+  describe('a compressed body (Content-Encoding)', () => {
+    const marker = 'Zoe Distinct-Marker 555-0199';
+    const json = JSON.stringify({ text: marker, tags: [] });
+    // superagent would serialize a Buffer as JSON; the bytes must go out as they are.
+    const post = (app: ReturnType<typeof build>['app'], encoding: string, bytes: Buffer) =>
+      request(app).post('/api/test/v1/notes').set('content-type', 'application/json').set('content-encoding', encoding).serialize((b: Buffer) => b as unknown as string).send(bytes);
+
+    it('is decompressed when it is valid gzip, deflate or br', async () => {
+      const { app } = build();
+      const bodies = { gzip: gzipSync(json), deflate: deflateSync(json), br: brotliCompressSync(json) };
+      for (const [encoding, bytes] of Object.entries(bodies)) {
+        const res = await post(app, encoding, bytes);
+        expect(res.status, encoding).toBe(201);
+        expect(res.body.text).toBe(marker);
+      }
+    });
+
+    it('answers 400 problem when the body is not valid data for its encoding, and logs none of it', async () => {
+      const { app, lines } = build();
+      const cases: [string, Buffer][] = [
+        ['gzip', Buffer.from(json)],
+        ['deflate', Buffer.from(json)],
+        ['br', Buffer.from(json)],
+        ['gzip', gzipSync(json).subarray(0, 12)],
+        ['GZIP', Buffer.from(json)],
+      ];
+      const responses = [];
+      for (const [encoding, bytes] of cases) responses.push(await post(app, encoding, bytes));
+      // The same on a route with its own text parser.
+      responses.push(await request(app).post('/api/test/v1/events').set('content-type', 'text/plain').set('content-encoding', 'gzip').send(json));
+      for (const res of responses) {
+        expect(res.status).toBe(400);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.body).toMatchObject({ title: 'Bad Request', status: 400, detail: expect.stringMatching(/Content-Encoding/) });
+        expect(res.text).not.toContain('Distinct-Marker');
+      }
+      expect(lines).toHaveLength(responses.length);
+      for (const line of lines) expect(line).toMatchObject({ level: 'info', http: { statusCode: 400 } });
+      expect(lines.filter((l) => 'err' in l)).toEqual([]);
+      expect(JSON.stringify(lines)).not.toContain('Distinct-Marker');
+    });
+
+    it('answers 415 problem for an encoding it does not support, naming the ones it does', async () => {
+      const { app, lines } = build();
+      for (const encoding of ['compress', 'zstd', 'gzip, br', 'x-secret-encoding']) {
+        const res = await post(app, encoding, Buffer.from(json));
+        expect(res.status, encoding).toBe(415);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.body).toMatchObject({ title: 'Unsupported Media Type', status: 415, detail: expect.stringMatching(/gzip, deflate or br/) });
+        // The client's own header value is not echoed back.
+        expect(res.text).not.toContain('x-secret-encoding');
+      }
+      expect(JSON.stringify(lines)).not.toContain('x-secret-encoding');
+    });
+  });
+
+  it('answers a malformed percent-escape in a path segment with a 400 problem, and logs no error', async () => {
+    const { app, lines } = build();
+    const sent = [
+      request(app).get('/api/test/v1/things/%E0%A4%A'),
+      request(app).get('/api/test/v1/things/%FF'),
+      request(app).post('/api/test/v1/centers/%C3%28/bookings').send(validBooking),
+    ];
+    for (const res of await Promise.all(sent)) {
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body).toMatchObject({ title: 'Bad Request', status: 400, detail: expect.stringMatching(/percent-encod/) });
+    }
+    expect(lines.filter((l) => l.level !== 'info' || 'err' in l)).toEqual([]);
   });
 
   it('answers an oversized body with a 413 problem', async () => {

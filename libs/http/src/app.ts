@@ -61,6 +61,41 @@ function requestLogger(logger: Logger): RequestHandler {
   }) as RequestHandler;
 }
 
+/** What body-parser inflates (`Content-Encoding`); anything else it refuses with 415. */
+const ENCODINGS = 'gzip, deflate or br';
+
+/** zlib's and brotli's errors (`Z_DATA_ERROR`, `ERR__ERROR_FORMAT_PADDING_2` …). */
+const isDecompressionError = (code: unknown, errno: unknown) => typeof errno === 'number' && typeof code === 'string' && /^(Z_|ERR_)/.test(code);
+
+/**
+ * What a body-parser failure (express.json, .text, .raw on any route) tells the client.
+ * Its own errors carry `type`; a body that is not valid data for its Content-Encoding is
+ * zlib's error, to which body-parser only adds status 400. None quotes the body or header.
+ */
+function bodyProblem(error: unknown): HttpError | undefined {
+  const { type, status, code, errno } = (error ?? {}) as { type?: unknown; status?: unknown; code?: unknown; errno?: unknown };
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  if (type === undefined && status === 400 && isDecompressionError(code, errno))
+    return new HttpError(400, 'The request body is not valid data for its Content-Encoding.');
+  if (typeof type !== 'string') return undefined;
+  switch (type) {
+    case 'entity.parse.failed':
+      return new HttpError(400, 'The request body is not valid JSON.');
+    case 'entity.too.large':
+      return new HttpError(413, 'The request body is too large.');
+    case 'encoding.unsupported':
+      return new HttpError(415, `The request body's Content-Encoding is not supported: send it uncompressed or as ${ENCODINGS}.`);
+    case 'charset.unsupported':
+      return new HttpError(415, "The request body's charset is not supported: send UTF-8.");
+    case 'request.size.invalid':
+      return new HttpError(400, 'The request body does not match its Content-Length.');
+    case 'request.aborted':
+      return new HttpError(400, 'The request body was not received in full.');
+    default:
+      return new HttpError(status);
+  }
+}
+
 /**
  * The service's express app with the kit's middleware; mount routers on it, then
  * call `finalizeApp(app)`.
@@ -120,12 +155,13 @@ function toHttpError(error: unknown): HttpError | undefined {
       headers: { 'Retry-After': RETRY_AFTER_SECONDS },
     });
   }
-  // body-parser marks its own errors with `type` and a client status (400 malformed, 413 too large, 415 charset).
-  const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
-  if (typeof type === 'string' && typeof status === 'number' && status >= 400 && status < 500) {
-    if (type === 'entity.parse.failed') return new HttpError(400, 'The request body is not valid JSON.');
-    if (type === 'entity.too.large') return new HttpError(413, 'The request body is too large.');
-    return new HttpError(status);
+  const body = bodyProblem(error);
+  if (body) return body;
+  // express's router cannot decode a path parameter (`%E0%A4%A`): it sets 400 and quotes the raw value in the message.
+  if (error instanceof URIError && (error as { status?: unknown }).status === 400) {
+    return new HttpError(400, 'The request path has a malformed percent-encoding: each segment must be percent-encoded UTF-8.', {
+      errors: [{ path: 'params', message: 'must be percent-encoded UTF-8' }],
+    });
   }
   return undefined;
 }
