@@ -232,6 +232,41 @@ describe('catalogue and centers', () => {
     expect(list.body.items.map((c) => c.id)).toEqual([mumbai.id]);
     expect((await get<{ items: CenterView[] }>('/centers?region=IN-MH&language=hi')).body.items).toEqual([]);
   });
+
+  it('refuses a session whose hours the clocks skip or pass twice, naming each field, and writes nothing', async () => {
+    // Europe/Paris springs forward on 2030-03-31 (02:00 → 03:00) and falls back on 2030-10-27 (03:00 → 02:00).
+    const open = (date: string, startTime: string, endTime: string, slotMinutes = 30) =>
+      post<SessionView & Problem>(
+        `/centers/${paris.id}/sessions`,
+        { vaccineId: vaccine.id, date, startTime, endTime, slotMinutes, capacityDose1: 5, capacityLaterDoses: 0, walkInQuota: 0 },
+        admin,
+      );
+    const before = await writes();
+    const gap = await open('2030-03-31', '02:15', '02:45');
+    expect(gap.status).toBe(400);
+    expect(gap.body.errors).toEqual([
+      { path: 'body.startTime', message: 'does not exist on 2030-03-31 in Europe/Paris: the clocks go forward from 02:00 to 03:00' },
+      { path: 'body.endTime', message: 'does not exist on 2030-03-31 in Europe/Paris: the clocks go forward from 02:00 to 03:00' },
+    ]);
+    expect((await open('2030-03-31', '02:00', '03:00')).body.errors?.map((e) => e.path)).toEqual(['body.startTime']);
+    expect((await open('2030-10-27', '02:30', '05:00')).body.errors?.map((e) => e.path)).toEqual(['body.startTime']);
+    // 01:30–03:00 reads as 90 minutes but lasts 30 on that day: no 60-minute slot fits.
+    const short = await open('2030-03-31', '01:30', '03:00', 60);
+    expect(short.status).toBe(400);
+    expect(short.body.errors).toEqual([
+      { path: 'body.slotMinutes', message: 'must fit at least once in the session, which lasts 30 minutes on 2030-03-31 in Europe/Paris' },
+    ]);
+    expect(await writes()).toBe(before);
+    expect(await count(`SELECT count(*) FROM registration.sessions WHERE center_id = $1 AND session_date IN ('2030-03-31', '2030-10-27')`, [paris.id])).toBe(0);
+
+    // Spanning a change is fine: the slots follow real time, the repeated hour included.
+    const fallBack = await open('2030-10-27', '01:00', '04:00', 60);
+    expect(fallBack.status).toBe(201);
+    expect(fallBack.body.slotCount).toBe(4);
+    const springForward = await open('2030-03-31', '01:00', '04:00', 60);
+    expect(springForward.status).toBe(201);
+    expect(springForward.body.slotCount).toBe(2);
+  });
 });
 
 describe('booking', () => {

@@ -85,6 +85,7 @@ export const centersRoutes: ApiRoute[] = [
     request: { params: centerParams, body: createSessionRequest },
     responses: {
       201: { description: 'Created with its slots', schema: sessionView },
+      400: { description: "A vaccine the center does not offer, a past day, a start or end the center's clock skips or shows twice that day, or no slot fitting" },
       403: { description: 'Not your center' },
       404: { description: 'No such center' },
       409: { description: 'A session already starts then' },

@@ -9,7 +9,7 @@ import { AVAILABILITY_TTL_SECONDS, CENTERS_TTL_SECONDS, availabilityKey, centers
 import { assertManagesCenter } from './center-access.js';
 import { centerSaved, sessionScheduled } from './centers.events.js';
 import { findCenter, insertCenter, insertSession, insertSlots, listCenters, slotsOfDay, type NewSession } from './centers.repo.js';
-import { generateSlots, localToday } from './slots.js';
+import { generateSlots, localToday, sessionMinutes, wallClockProblems } from './slots.js';
 
 export interface CentersDeps {
   pool: Pool;
@@ -87,9 +87,17 @@ export async function createSession(
   const errors = [];
   if (!center.vaccineIds.includes(input.vaccineId)) errors.push({ path: 'body.vaccineId', message: 'is not offered by this center' });
   if (input.date < localToday(center.timeZone, now)) errors.push({ path: 'body.date', message: 'must not be in the past' });
+  errors.push(...wallClockProblems({ ...input, timeZone: center.timeZone }));
   if (errors.length > 0) throw new BadRequest('The session cannot be created.', { errors });
 
   const times = generateSlots({ ...input, timeZone: center.timeZone });
+  // The request checked that a slot fits the wall-clock hours; a clock change inside them can still leave none.
+  if (times.length === 0) {
+    const minutes = sessionMinutes({ ...input, timeZone: center.timeZone });
+    throw new BadRequest('The session cannot be created.', {
+      errors: [{ path: 'body.slotMinutes', message: `must fit at least once in the session, which lasts ${minutes} minutes on ${input.date} in ${center.timeZone}` }],
+    });
+  }
   const session: NewSession = { id: uuidv7(), centerId, ...input, createdBy: p.sub };
   await withTransaction(pool, async (db) => {
     if (!(await insertSession(db, session)))
