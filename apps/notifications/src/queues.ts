@@ -1,4 +1,4 @@
-import { QUEUES } from '@jab/contracts';
+import { isoInstant, QUEUES } from '@jab/contracts';
 import type { Logger } from '@jab/logger';
 import { createQueue, type JabQueue } from '@jab/queue';
 import type { Redis } from 'ioredis';
@@ -23,7 +23,7 @@ export type SendJob = z.infer<typeof sendJob>;
 export const REMINDER_KINDS = ['24h', '2h'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 export const scheduledJob = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('reminder'), appointmentId: z.uuid(), reminder: z.enum(REMINDER_KINDS), startsAt: z.iso.datetime({ offset: true }) }),
+  z.object({ kind: z.literal('reminder'), appointmentId: z.uuid(), reminder: z.enum(REMINDER_KINDS), startsAt: isoInstant }),
   z.object({ kind: z.literal('dose-due'), doseId: z.uuid() }),
 ]);
 export type ScheduledJob = z.infer<typeof scheduledJob>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  birthDateSchema,
   contactSchema,
   isoDate,
   languageSchema,
@@ -7,15 +8,10 @@ import {
 } from './common.js';
 import { sexSchema } from './events.js';
 
-const today = () => new Date().toISOString().slice(0, 10);
-
 // ---- registration ----
 export const registerRequest = z.object({
   fullName: z.string().trim().min(2, 'must be at least 2 characters').max(200),
-  birthDate: isoDate.refine(
-    (d) => d >= '1900-01-01' && d <= today(),
-    'must be a real date in the past',
-  ),
+  birthDate: birthDateSchema,
   region: regionSchema,
   preferredLanguage: languageSchema,
   sex: sexSchema.default('unknown'),

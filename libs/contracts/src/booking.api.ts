@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, languageSchema, regionSchema } from './common.js';
+import { isoDate, isoInstant, languageSchema, regionSchema } from './common.js';
 
 /**
  * HTTP payloads of registration's catalogue, centers, booking and at-the-center
@@ -9,7 +9,7 @@ import { isoDate, languageSchema, regionSchema } from './common.js';
 const name = z.string().trim().min(2, 'must be at least 2 characters').max(200);
 const ageYears = z.number().int().min(0).max(130);
 const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:mm');
-const instant = z.iso.datetime({ offset: true });
+const instant = isoInstant;
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -242,6 +242,13 @@ export const idempotencyKey = z
 // ---- at the center ----
 export const checkInRequest = z.object({ appointmentCode });
 export const DOSE_SITES = ['left-arm', 'right-arm', 'left-thigh', 'right-thigh'] as const;
+/** How far ahead of the server's clock a dose may be dated: a desk device's clock drifts a little, never hours. */
+export const ADMINISTERED_AHEAD_MINUTES = 5;
+/** When a dose was given: in the past (the range allows old records), at most a few minutes ahead. */
+const administeredAt = instant.refine(
+  (t) => Date.parse(t) <= Date.now() + ADMINISTERED_AHEAD_MINUTES * 60_000,
+  `must not be more than ${ADMINISTERED_AHEAD_MINUTES} minutes in the future`,
+);
 export const recordDoseRequest = z.object({
   registrantId: z.uuid(),
   appointmentId: z.uuid().optional(),
@@ -249,7 +256,7 @@ export const recordDoseRequest = z.object({
   lotNumber,
   doseNumber: z.number().int().min(1).max(10),
   site: z.enum(DOSE_SITES),
-  administeredAt: instant.refine((t) => Date.parse(t) <= Date.now() + 5 * 60_000, 'must not be in the future'),
+  administeredAt,
 });
 export type RecordDoseRequest = z.infer<typeof recordDoseRequest>;
 export const doseView = z.object({
@@ -276,7 +283,7 @@ export const correctDoseRequest = z
   .object({
     lotNumber: lotNumber.optional(),
     site: z.enum(DOSE_SITES).optional(),
-    administeredAt: instant.refine((t) => Date.parse(t) <= Date.now() + 5 * 60_000, 'must not be in the future').optional(),
+    administeredAt: administeredAt.optional(),
     /** Why the record was wrong; kept with the correction and in the access log. */
     reason: z.string().trim().min(3, 'must say why (3 to 200 characters)').max(200),
   })

@@ -9,7 +9,36 @@ export const regionSchema = z
   .string()
   .regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, 'must be an ISO 3166-2 code such as IN-MH');
 
-export const isoDate = z.iso.date();
+/**
+ * Every calendar day and instant Jab takes in or sends out lies in 1900-01-01..2200-12-31
+ * (UTC). PostgreSQL refuses year 0000, and no birth, campaign, lot, session, report or
+ * dose falls outside this range: a day or instant beyond it is a field error at the edge,
+ * never a 500 at the database (docs/kit.md).
+ */
+export const DATE_RANGE = { min: '1900-01-01', max: '2200-12-31' } as const;
+const FIRST_INSTANT = Date.parse(`${DATE_RANGE.min}T00:00:00.000Z`);
+const LAST_INSTANT = Date.parse(`${DATE_RANGE.max}T23:59:59.999Z`);
+
+/** A calendar day, `YYYY-MM-DD` (a real one: no February 30th), inside `DATE_RANGE`. */
+export const isoDate = z.iso
+  .date({ error: 'must be a date as YYYY-MM-DD', abort: true })
+  // `abort`: a day out of range gets that one message, not also those of refinements added after.
+  .refine((d) => d >= DATE_RANGE.min && d <= DATE_RANGE.max, {
+    message: `must be a date from ${DATE_RANGE.min} to ${DATE_RANGE.max}`,
+    abort: true,
+  });
+
+/** An instant, ISO 8601 with `Z` or an offset, inside `DATE_RANGE` once in UTC. */
+export const isoInstant = z.iso
+  .datetime({ offset: true, error: 'must be a date and time with a time zone, e.g. 2026-11-23T09:30:00Z', abort: true })
+  .refine((t) => {
+    const ms = Date.parse(t);
+    return ms >= FIRST_INSTANT && ms <= LAST_INSTANT;
+  }, { message: `must be an instant from ${DATE_RANGE.min}T00:00:00Z to ${DATE_RANGE.max}T23:59:59Z`, abort: true });
+
+const today = () => new Date().toISOString().slice(0, 10);
+/** A birth date: in the range, and not after today (UTC). */
+export const birthDateSchema = isoDate.refine((d) => d <= today(), 'must not be in the future');
 
 export const contactSchema = z.discriminatedUnion('channel', [
   z.object({ channel: z.literal('email'), address: z.email('must be an email address').max(254) }),

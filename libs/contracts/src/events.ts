@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { contactSchema, isoDate, languageSchema, regionSchema } from './common.js';
+import { contactSchema, isoDate, isoInstant, languageSchema, regionSchema } from './common.js';
 
 /** Every event travels in this envelope; `v` versions the `data` shape. */
 export const envelopeSchema = z.object({
   id: z.uuid(),
   type: z.string().regex(/^[a-z_]+\.[a-z_]+$/),
   v: z.number().int().positive(),
-  occurredAt: z.iso.datetime({ offset: true }),
+  occurredAt: isoInstant,
   source: z.string(),
   data: z.unknown(),
 });
@@ -33,8 +33,8 @@ export const appointmentPlace = z.object({
   centerTimeZone: z.string(),
   region: regionSchema,
   slotId: z.uuid(),
-  startsAt: z.iso.datetime({ offset: true }),
-  endsAt: z.iso.datetime({ offset: true }),
+  startsAt: isoInstant,
+  endsAt: isoInstant,
 });
 export type AppointmentPlace = z.infer<typeof appointmentPlace>;
 
@@ -80,7 +80,7 @@ export const appointmentBookedV1 = z.object({
   ageBand: z.string(),
   sex: sexSchema,
   walkIn: z.boolean(),
-  bookedAt: z.iso.datetime({ offset: true }),
+  bookedAt: isoInstant,
 });
 
 /** `appointment.cancelled` v1. */
@@ -92,7 +92,7 @@ export const appointmentCancelledV1 = z.object({
   doseNumber: z.number().int().positive(),
   vaccineId: z.uuid(),
   reason: z.enum(['citizen', 'staff', 'center-closed', 'no-show']),
-  cancelledAt: z.iso.datetime({ offset: true }),
+  cancelledAt: isoInstant,
 });
 
 /** `appointment.rescheduled` v1: moved atomically from one slot to another. */
@@ -105,7 +105,7 @@ export const appointmentRescheduledV1 = z.object({
   vaccineId: z.uuid(),
   from: appointmentPlace,
   to: appointmentPlace,
-  rescheduledAt: z.iso.datetime({ offset: true }),
+  rescheduledAt: isoInstant,
 });
 
 /** `appointment.checked_in` v1. */
@@ -115,7 +115,7 @@ export const appointmentCheckedInV1 = z.object({
   centerId: z.uuid(),
   region: regionSchema,
   staffId: z.uuid(),
-  checkedInAt: z.iso.datetime({ offset: true }),
+  checkedInAt: isoInstant,
 });
 
 /** `dose.administered` v1. */
@@ -132,7 +132,7 @@ export const doseAdministeredV1 = z.object({
   doseNumber: z.number().int().positive(),
   seriesDoses: z.number().int().positive(),
   seriesComplete: z.boolean(),
-  administeredAt: z.iso.datetime({ offset: true }),
+  administeredAt: isoInstant,
   ageBand: z.string(),
   sex: sexSchema,
   /** Earliest date of the next dose, or null when the series is complete. */
@@ -150,7 +150,7 @@ export const aefiReportedV1 = z.object({
   severity: z.enum(['mild', 'moderate', 'severe', 'life-threatening', 'death']),
   onsetDate: isoDate,
   reportedBy: z.enum(['citizen', 'staff']),
-  reportedAt: z.iso.datetime({ offset: true }),
+  reportedAt: isoInstant,
 });
 
 /**
@@ -162,7 +162,7 @@ export const lotRecalledV1 = z.object({
   vaccineId: z.uuid(),
   vaccineName: z.string(),
   reason: z.string(),
-  recalledAt: z.iso.datetime({ offset: true }),
+  recalledAt: isoInstant,
 });
 
 /**
@@ -174,7 +174,7 @@ export const otpRequestedV1 = z.object({
   destination: contactSchema,
   preferredLanguage: languageSchema,
   sealedCode: z.string(),
-  expiresAt: z.iso.datetime({ offset: true }),
+  expiresAt: isoInstant,
   purpose: z.enum(['login']),
 });
 
@@ -184,7 +184,7 @@ export const certificateIssuedV1 = z.object({
   registrantId: z.uuid(),
   ...recipient,
   doseId: z.uuid(),
-  issuedAt: z.iso.datetime({ offset: true }),
+  issuedAt: isoInstant,
   /** A re-issue after a correction replaces this certificate. */
   replaces: z.uuid().nullable(),
 });

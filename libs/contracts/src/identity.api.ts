@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { contactSchema, isoDate, languageSchema, regionSchema } from './common.js';
+import { birthDateSchema, contactSchema, languageSchema, regionSchema } from './common.js';
 import { registerRequest, registrantView } from './api.js';
 import { sexSchema } from './events.js';
-
-const today = () => new Date().toISOString().slice(0, 10);
 
 // ---- citizen sign-in by one-time code ----
 export const otpRequest = z.object({
@@ -50,7 +48,7 @@ export type RegistrantCreated = z.infer<typeof registrantCreated>;
 export const registrantUpdateRequest = z
   .object({
     fullName: z.string().trim().min(2, 'must be at least 2 characters').max(200),
-    birthDate: isoDate.refine((d) => d >= '1900-01-01' && d <= today(), 'must be a real date in the past'),
+    birthDate: birthDateSchema,
     region: regionSchema,
     preferredLanguage: languageSchema,
     sex: sexSchema,

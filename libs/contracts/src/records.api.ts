@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { isoInstant } from './common.js';
 
 /**
  * HTTP payloads of registration's records out: SMART Health Card certificates, their
  * public verification, and the FHIR R4 export of a person.
  */
 
-const instant = z.iso.datetime({ offset: true });
+const instant = isoInstant;
 const compactJws = z
   .string()
   .trim()

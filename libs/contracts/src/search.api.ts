@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, languageSchema, regionSchema } from './common.js';
+import { isoDate, isoInstant, languageSchema, regionSchema } from './common.js';
 
 /**
  * HTTP payloads of the search service's public center search, shared by the service
@@ -47,7 +47,7 @@ export const centerAvailability = z.object({
   /** Seats left for first and later doses in slots not yet started (walk-in quotas are not counted). */
   freeSeats: z.number().int().min(0),
   /** Start of the earliest slot not yet started with a seat left; null when none is left. */
-  firstFreeAt: z.iso.datetime({ offset: true }).nullable(),
+  firstFreeAt: isoInstant.nullable(),
 });
 export type CenterAvailability = z.infer<typeof centerAvailability>;
 

@@ -11,6 +11,7 @@ import {
   type BookAppointmentRequest,
   type CenterAppointmentList,
   type CenterAppointmentsQuery,
+  isoInstant,
 } from '@jab/contracts';
 import { appendEvent, withTransaction } from '@jab/db';
 import { BadRequest, Conflict, Forbidden, NotFound, Unprocessable } from '@jab/http';
@@ -418,7 +419,8 @@ export function maskedName(fullName: string): string {
     .join(' ');
 }
 
-const cursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
+// A bounded instant: a forged cursor with a day PostgreSQL cannot store (year 0000) is a 400, not a 500.
+const cursorSchema = z.tuple([isoInstant, z.uuid()]);
 const encodeCursor = (startsAt: string, id: string) => Buffer.from(JSON.stringify([startsAt, id])).toString('base64url');
 function decodeCursor(cursor: string): { startsAt: string; id: string } {
   try {

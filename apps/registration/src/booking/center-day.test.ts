@@ -156,6 +156,16 @@ describe("a center's appointments of the day", () => {
     const cursor = await list(w.parisNurse, '&cursor=bm90LWEtY3Vyc29y');
     expect(cursor.status).toBe(400);
     expect(cursor.body.errors?.[0].path).toBe('query.cursor');
+    // Well-formed, but with an instant PostgreSQL cannot store (year 0000) or far out of range.
+    for (const startsAt of ['0000-01-01T09:00:00.000Z', '9999-12-31T09:00:00.000Z']) {
+      const forged = Buffer.from(JSON.stringify([startsAt, '0190a7e4-5b8c-7c3e-9f1a-2b3c4d5e6f70'])).toString('base64url');
+      const res = await list(w.parisNurse, `&cursor=${forged}`);
+      expect(res.status, startsAt).toBe(400);
+      expect(res.body.errors).toEqual([{ path: 'query.cursor', message: 'must be the nextCursor of a previous page' }]);
+    }
+    const bounds = await w.call<Problem>('GET', `/centers/${w.paris.id}/appointments?date=0000-01-01`, { token: w.parisNurse });
+    expect(bounds.status).toBe(400);
+    expect(bounds.body.errors).toEqual([{ path: 'query.date', message: 'must be a date from 1900-01-01 to 2200-12-31' }]);
   });
 });
 
