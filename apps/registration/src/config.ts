@@ -36,6 +36,10 @@ export const registrationConfig = baseConfigSchema
     OTP_RATE_PER_DESTINATION: count.default(3),
     /** Code requests, and code sign-ins, per client IP per window. */
     OTP_RATE_PER_IP: count.default(30),
+    /** Registrations (`POST /registrants`, anonymous or into a household) per client IP per window. */
+    REGISTRATION_RATE_PER_IP: count.default(30),
+    /** Refused registrations (contact or national ID already registered, household full) per contact or household per window. */
+    REGISTRATION_RATE_PER_CONTACT: count.default(3),
     /** Failed staff password sign-ins per email and IP per window. */
     STAFF_SIGNIN_RATE: count.default(5),
     REFRESH_TOKEN_TTL_DAYS: count.max(90).default(30),

@@ -37,6 +37,8 @@ import {
   percentile,
   postgresVersion,
   progress,
+  RAISED_LIMITS,
+  RAISED_LIMITS_NOTE,
   ratio,
   redisPrefix,
   registerCitizens,
@@ -159,7 +161,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
   try {
     const keys = await registrationKeys();
     progress(`${title}: starting registration on ${db.name}`);
-    service = await startRegistration({ databaseUrl: db.url, redisPrefix: prefix, keys, role: 'api' });
+    service = await startRegistration({ databaseUrl: db.url, redisPrefix: prefix, keys, role: 'api', env: RAISED_LIMITS });
     const catalogue = await seedCatalogue(service.url, keys.signer, sizes);
     const dayPath = (i: number) => `${API}/centers/${catalogue.days[i].centerId}/availability?date=${catalogue.days[i].date}`;
     const centersPath = `${API}/centers?region=${BENCH_REGION}`;
@@ -274,7 +276,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
     const markdown = [
       `${quick ? '**Quick run (smoke, not a measurement).** ' : ''}Machine: ${machineLine(pgv)}; autocannon, the servers, PostgreSQL and Redis share it.`,
       '',
-      `**Warm cache.** \`GET ${API}/centers/{id}/availability?date=…\` for one center-day (${sizes.slotsPerDay} slots, ${int(bytes)}-byte body), ${sizes.connections} connections for ${sizes.seconds} s, against registration (\`ROLE=api\`, one process from source, \`NODE_ENV=production\`, log level info: a log line per request) and against a bare \`node:http\` server in its own process answering the same status, headers and body bytes. Ratios are registration ÷ bare server.`,
+      `**Warm cache.** \`GET ${API}/centers/{id}/availability?date=…\` for one center-day (${sizes.slotsPerDay} slots, ${int(bytes)}-byte body), ${sizes.connections} connections for ${sizes.seconds} s, against registration (\`ROLE=api\`, one process from source, \`NODE_ENV=production\`, log level info: a log line per request) and against a bare \`node:http\` server in its own process answering the same status, headers and body bytes. Ratios are registration ÷ bare server. ${RAISED_LIMITS_NOTE}`,
       '',
       mdTable(
         ['metric', 'registration', 'bare node:http', 'registration ÷ bare'],

@@ -173,13 +173,13 @@ export const adminToken = (signer: Signer) =>
 // ---- services as child processes ----
 
 /**
- * Every request of a bench comes from 127.0.0.1: the per-IP sign-in limits (30 code
- * requests per 15 minutes by default) would refuse all but the first few. Benches that
- * start registration with these settings say so in their output.
+ * Every request of a bench comes from 127.0.0.1: the per-IP limits (30 code requests and
+ * 30 registrations per 15 minutes by default) would refuse all but the first few. Benches
+ * that start registration with these settings say so in their output.
  */
-export const RAISED_LIMITS = { OTP_RATE_PER_IP: '1000000000' };
+export const RAISED_LIMITS = { OTP_RATE_PER_IP: '1000000000', REGISTRATION_RATE_PER_IP: '1000000000' };
 export const RAISED_LIMITS_NOTE =
-  'All load comes from 127.0.0.1, so the per-IP one-time-code limit is raised for the run (`OTP_RATE_PER_IP=1000000000`); the per-destination limit keeps its default (every request uses a new address).';
+  'All load comes from 127.0.0.1, so the per-IP limits on one-time codes and registrations are raised for the run (`OTP_RATE_PER_IP` and `REGISTRATION_RATE_PER_IP` at 1000000000); the per-destination and per-contact limits keep their defaults (every request uses a new address).';
 
 export interface ServiceProcess {
   url: string;

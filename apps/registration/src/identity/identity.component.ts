@@ -1,7 +1,7 @@
 import { authenticate, createVerifier, type Signer } from '@jab/auth';
 import { parsed } from '@jab/http';
 import { ISSUER, type ApiParts, type ServiceContext } from '@jab/runtime';
-import { staffSessionRequest, otpRequest } from '@jab/contracts';
+import { otpRequest, registrantCreateRequest, staffSessionRequest } from '@jab/contracts';
 import type { Pool } from 'pg';
 import { auditRouter, auditRoutes } from '../audit/audit.routes.js';
 import type { RegistrationConfig } from '../config.js';
@@ -41,6 +41,22 @@ export function identityComponents(
       }),
     },
   );
+  // Registration tells whether a contact or a national ID is taken: metered like code requests.
+  const registrationLimits = {
+    perIp: redisRateLimit(ctx, { name: 'registration-ip', limit: config.REGISTRATION_RATE_PER_IP, windowSeconds, key: clientIp, failOpen: true }),
+    perContact: redisRateLimit(ctx, {
+      name: 'registration-contact',
+      limit: config.REGISTRATION_RATE_PER_CONTACT,
+      windowSeconds,
+      failuresOnly: true,
+      failOpen: true,
+      key: (req) => {
+        if (req.principal) return `account:${req.principal.sub}`;
+        const { contact } = parsed(req, { body: registrantCreateRequest }).body;
+        return contact ? `contact:${destinationHash(secrets.otpHashKey, contact).toString('base64url')}` : `ip:${clientIp(req)}`;
+      },
+    }),
+  };
   const staffSignInLimit = redisRateLimit(ctx, {
     name: 'staff-signin',
     limit: config.STAFF_SIGNIN_RATE,
@@ -50,7 +66,7 @@ export function identityComponents(
   });
 
   return [
-    { routers: [registrantsRouter({ ...deps, secrets, authenticate: auth })], routes: registrantsRoutes },
+    { routers: [registrantsRouter({ ...deps, secrets, authenticate: auth }, registrationLimits)], routes: registrantsRoutes },
     { routers: [identityRouter(deps, staffSignInLimit), sessions], routes: [...identityRoutes, ...sessionsRoutes] },
     { routers: [auditRouter({ pool: deps.pool, authenticate: auth })], routes: auditRoutes },
   ];

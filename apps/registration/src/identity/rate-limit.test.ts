@@ -36,3 +36,18 @@ describe('sign-in rate limits without Redis', () => {
     expect(await outboxSize()).toBe(1);
   });
 });
+
+describe('registration limits without Redis', () => {
+  it('fail open: people still register during the outage, their writes needing only PostgreSQL', async () => {
+    await proxy.close();
+    try {
+      const person = { fullName: 'Outage Person', birthDate: '1980-01-01', region: 'FR-IDF', preferredLanguage: 'fr' };
+      const res = await call(svc, 'POST', '/registrants', { body: { ...person, contact: { channel: 'email', address: 'registers-anyway@example.org' } } });
+      expect(res.status).toBe(201);
+      // The sign-in door next to it stays shut.
+      expect((await call(svc, 'POST', '/otp-requests', { body: { contact: { channel: 'email', address: 'x@example.org' } } })).status).toBe(503);
+    } finally {
+      await proxy.reopen();
+    }
+  });
+});

@@ -17,6 +17,12 @@ export interface LimitOptions {
   key: (req: Request) => string;
   /** Count failures only (password guessing), not every sign-in. */
   failuresOnly?: boolean;
+  /**
+   * Let requests through uncounted while Redis is away. Sign-in limits fail closed (a
+   * guesser must not get an unmetered door); registration stays open, as its writes
+   * need only PostgreSQL and a campaign launch must not stop for a Redis outage.
+   */
+  failOpen?: boolean;
 }
 
 /** The client address as express sees it behind the ALB (`trust proxy` 1), IPv6 folded to its /56. */
@@ -26,7 +32,7 @@ export const clientIp = (req: Request): string => ipKeyGenerator(req.ip ?? 'unkn
  * express-rate-limit over Redis, so every task of the service counts together.
  *
  * Sign-in limits fail closed: without Redis nothing can be counted, and an unmetered
- * code or password endpoint is worse than a short 503.
+ * code or password endpoint is worse than a short 503 (`failOpen` is for the others).
  */
 export function redisRateLimit(ctx: Ctx, options: LimitOptions): RequestHandler {
   const limiter = rateLimit({
@@ -36,6 +42,7 @@ export function redisRateLimit(ctx: Ctx, options: LimitOptions): RequestHandler 
     legacyHeaders: false,
     identifier: options.name,
     skipSuccessfulRequests: options.failuresOnly ?? false,
+    passOnStoreError: options.failOpen ?? false,
     keyGenerator: (req) => options.key(req),
     store: new RedisStore({ prefix: `${ctx.config.REDIS_PREFIX}:rl:${options.name}:`, sendCommand: sendCommand(ctx.redis) }),
     handler: (req, _res, next) => {

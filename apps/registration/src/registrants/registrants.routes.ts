@@ -29,18 +29,25 @@ export interface RegistrantsRouterDeps extends RegistrantDeps, TokenDeps {
   authenticate: RequestHandler;
 }
 
+export interface RegistrationLimits {
+  /** Every registration per client IP (before parsing: malformed floods count too). */
+  perIp: RequestHandler;
+  /** Refusals per contact (anonymous) or household account (signed in), after parsing. */
+  perContact: RequestHandler;
+}
+
 const createSchemas = { body: registrantCreateRequest };
 const idSchemas = { params: registrantIdParams };
 const staffReadSchemas = { params: registrantIdParams, query: accessReasonQuery };
 const updateSchemas = { params: registrantIdParams, body: registrantUpdateRequest };
 
-export function registrantsRouter(deps: RegistrantsRouterDeps): Router {
+export function registrantsRouter(deps: RegistrantsRouterDeps, limits: RegistrationLimits): Router {
   const router = Router();
   // Signed in: add to the caller's household. Anonymous: start a new household.
   const optionalAuth: RequestHandler = (req, res, next) =>
     req.headers.authorization === undefined ? next() : deps.authenticate(req, res, next);
 
-  router.post('/registrants', optionalAuth, validate(createSchemas), async (req, res) => {
+  router.post('/registrants', limits.perIp, optionalAuth, validate(createSchemas), limits.perContact, async (req, res) => {
     const { body } = parsed(req, createSchemas);
     let response: RegistrantCreated;
     if (req.principal) {
@@ -79,13 +86,14 @@ export const registrantsRoutes: ApiRoute[] = [
     method: 'post',
     path: '/registrants',
     summary:
-      'Register a person: anonymously under a new household account (needs `contact`; returns a citizen token), or with a citizen token into that household (at most 4 people)',
+      'Register a person: anonymously under a new household account (needs `contact`; returns a citizen token), or with a citizen token into that household (at most 4 people); rate-limited per client IP, and refusals per contact or household',
     tags: ['registrants'],
     request: createSchemas,
     responses: {
       201: { description: 'Registered', schema: registrantCreated },
       403: { description: 'A staff token' },
-      409: { description: 'Contact or national ID already registered, or the household is full' },
+      409: { description: 'Contact (sign in with a one-time code instead) or national ID already registered, or the household is full' },
+      429: { description: 'Too many registrations from this address, or refusals for this contact or household; see Retry-After' },
     },
   },
   {

@@ -77,7 +77,7 @@ function recordData(row: RegistrantRow, contact: Contact, now: Date) {
 }
 
 const duplicateNationalId = () =>
-  new Conflict('A person with this national ID is already registered.', {
+  new Conflict('A person with this national ID is already registered. If it is you, sign in with a one-time code sent to the contact you registered with.', {
     errors: [{ path: 'body.nationalId', message: 'is already registered' }],
   });
 const householdFull = () =>
@@ -134,8 +134,8 @@ export async function registerRegistrant(deps: RegistrantDeps, input: RegisterRe
     return await withTransaction(deps.pool, async (db) => {
       const accountId = uuidv7();
       if (!(await insertAccount(db, accountId, contact))) {
-        throw new Conflict('An account with this contact already exists; sign in to add people to it.', {
-          errors: [{ path: 'body.contact.address', message: 'is already registered' }],
+        throw new Conflict('An account with this contact already exists: sign in with a one-time code to add people to it.', {
+          errors: [{ path: 'body.contact.address', message: 'already has an account: sign in with a one-time code' }],
         });
       }
       const row = await insertPerson(deps, db, accountId, contact, input, now);

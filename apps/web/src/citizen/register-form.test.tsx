@@ -64,16 +64,48 @@ describe('first registration, without an account', { timeout: 20_000 }, () => {
     stubFetch(() =>
       json(
         409,
-        problem(409, 'An account with this contact already exists; sign in to add people to it.', [{ path: 'body.contact.address', message: 'is already registered' }]),
+        problem(409, 'An account with this contact already exists: sign in with a one-time code to add people to it.', [
+          { path: 'body.contact.address', message: 'already has an account: sign in with a one-time code' },
+        ]),
         'application/problem+json',
       ),
     );
     await renderWithApp(<CitizenArea />);
     await screen.findByRole('heading', { name: 'Register for vaccination' });
     fillIn();
-    expect((await screen.findByText('is already registered')).id).toBe('contactAddress-error');
+    expect((await screen.findByText('This contact already has an account.')).id).toBe('contactAddress-error');
     const link = screen.getByRole('link', { name: /sign in with a one-time code to add people/i });
     expect(link.getAttribute('href')).toBe('/sign-in');
+  });
+
+  it('says in the reader’s language that a national ID is already registered, and how a registered person signs in', async () => {
+    stubFetch(() =>
+      json(
+        409,
+        problem(409, 'A person with this national ID is already registered.', [{ path: 'body.nationalId', message: 'is already registered' }]),
+        'application/problem+json',
+      ),
+    );
+    await renderWithApp(<CitizenArea />, { language: 'fr' });
+    fireEvent.change(await screen.findByLabelText('Nom complet'), { target: { value: 'Zoë Ångström' } });
+    fireEvent.change(screen.getByLabelText('Date de naissance'), { target: { value: '1990-04-12' } });
+    fireEvent.change(screen.getByLabelText('Région'), { target: { value: 'FR-IDF' } });
+    fireEvent.change(screen.getByLabelText('Adresse e-mail'), { target: { value: 'zoe@example.org' } });
+    fireEvent.change(screen.getByLabelText('Numéro d’identité nationale (facultatif)'), { target: { value: 'FR123456' } });
+    fireEvent.click(screen.getByRole('button', { name: 'S’inscrire' }));
+    expect(await screen.findByText('Ce numéro d’identité est déjà inscrit.')).toBeTruthy();
+    expect(document.getElementById('nationalId-error')?.textContent).toBe('Ce numéro d’identité est déjà inscrit.');
+    const link = screen.getByRole('link', { name: 'S’il s’agit de vous, connectez-vous avec un code à usage unique envoyé au contact donné à l’inscription.' });
+    expect(link.getAttribute('href')).toBe('/sign-in');
+  });
+
+  it('asks to wait when registrations from this address or for this contact are rate-limited (429)', async () => {
+    stubFetch(() => json(429, problem(429, 'Too many attempts; try again later.'), 'application/problem+json'));
+    await renderWithApp(<CitizenArea />);
+    await screen.findByRole('heading', { name: 'Register for vaccination' });
+    fillIn();
+    expect(await screen.findByText('Too many attempts. Please wait a moment and try again.')).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: 'You are registered' })).toBeNull();
   });
 
   it('registers, signs the household in and follows the welcome message until it is sent', async () => {

@@ -65,6 +65,11 @@ export function RegisterForm({ onRegistered }: RegisterFormProps) {
       onRegistered(await register(input));
     } catch (error) {
       const split = splitServerErrors(error, FIELDS, ALIAS);
+      // The service's reasons are English: the two "already registered" ones are said in the reader's language.
+      if (error instanceof ApiError && error.status === 409) {
+        if (split.fields['contact.address']) split.fields['contact.address'] = t('register.contactTaken');
+        if (split.fields['nationalId']) split.fields['nationalId'] = t('register.nationalIdTaken');
+      }
       setErrors(split.fields);
       setOther(split.other);
       setFailure(error);
@@ -73,7 +78,9 @@ export function RegisterForm({ onRegistered }: RegisterFormProps) {
     }
   }
 
-  const contactTaken = failure instanceof ApiError && failure.status === 409 && Boolean(errors['contact.address']);
+  const conflict = failure instanceof ApiError && failure.status === 409;
+  const contactTaken = conflict && Boolean(errors['contact.address']);
+  const nationalIdTaken = conflict && !contactTaken && Boolean(errors['nationalId']);
 
   return (
     <form ref={form} onSubmit={submit} aria-labelledby="register-title" noValidate className="citizen-card">
@@ -98,6 +105,11 @@ export function RegisterForm({ onRegistered }: RegisterFormProps) {
         {contactTaken && (
           <p>
             <Link href="/sign-in">{t('register.signInInstead')}</Link>
+          </p>
+        )}
+        {nationalIdTaken && (
+          <p>
+            <Link href="/sign-in">{t('register.nationalIdSignIn')}</Link>
           </p>
         )}
       </div>
