@@ -14,6 +14,7 @@ const LOCAL_SECRETS = {
   OTP_HASH_KEY: () => randomBytes(32).toString('base64url'),
   NATIONAL_ID_HASH_KEY: () => randomBytes(32).toString('base64url'),
   NATIONAL_ID_ENC_KEY: () => randomBytes(32).toString('base64url'),
+  SEARCH_CURSOR_KEY: () => randomBytes(32).toString('base64url'),
 };
 
 /**

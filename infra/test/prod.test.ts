@@ -288,10 +288,11 @@ describe('services', () => {
     expect(keysOf('jab-prod-registration-api')).toEqual(registrationKeys);
     expect(keysOf('jab-prod-registration-worker')).toEqual(registrationKeys);
     expect(keysOf('jab-prod-notifications-worker')).toEqual(['OTP_SEALING_KEY']);
-    expect(keysOf('jab-prod-search-api')).toEqual([]);
+    expect(keysOf('jab-prod-search-api')).toEqual(['SEARCH_CURSOR_KEY']);
+    expect(keysOf('jab-prod-search-worker')).toEqual(['SEARCH_CURSOR_KEY']);
     expect(keysOf('jab-prod-analytics-worker')).toEqual([]);
     // 43 alphanumerics decode as base64url to the 32 bytes the services demand.
-    t.data.resourcePropertiesCountIs('AWS::SecretsManager::Secret', { GenerateSecretString: { PasswordLength: 43, ExcludePunctuation: true, IncludeSpace: false } }, 4);
+    t.data.resourcePropertiesCountIs('AWS::SecretsManager::Secret', { GenerateSecretString: { PasswordLength: 43, ExcludePunctuation: true, IncludeSpace: false } }, 5);
   });
 
   it('serves HTTPS with the configured certificate, and no plain HTTP (CloudFront reaches it over HTTPS only)', () => {

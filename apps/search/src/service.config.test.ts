@@ -73,3 +73,19 @@ describe('search engine settings', () => {
     ]);
   });
 });
+
+describe('the cursor key', () => {
+  const key = Buffer.alloc(32, 7).toString('base64url');
+
+  it('is 32 random bytes in base64url, and optional outside production (a key is then made per process)', () => {
+    expect(loadConfig(searchService.config, { ...base, SEARCH_CURSOR_KEY: key })).toMatchObject({ SEARCH_CURSOR_KEY: key });
+    expect(problemsOf(base)).toEqual([]);
+    expect(problemsOf({ ...base, SEARCH_CURSOR_KEY: 'c2hvcnQ' })).toEqual(['SEARCH_CURSOR_KEY: must be 32 random bytes in base64url']);
+    expect(problemsOf({ ...base, SEARCH_CURSOR_KEY: 'not base64url!' })).toEqual(['SEARCH_CURSOR_KEY: must be base64url']);
+  });
+
+  it('is required in production', () => {
+    expect(problemsOf({ ...base, NODE_ENV: 'production' })).toEqual(['SEARCH_CURSOR_KEY: is required in production']);
+    expect(problemsOf({ ...base, NODE_ENV: 'production', SEARCH_CURSOR_KEY: key })).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { baseConfigSchema } from '@jab/config';
+import { baseConfigSchema, secretKey } from '@jab/config';
 import {
   centerSearchQuery,
   centerSearchResponse,
@@ -14,12 +14,15 @@ import {
   jwksVerifier,
   migrationsNear,
 } from '@jab/runtime';
+import type { Logger } from '@jab/logger';
+import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import { Histogram, type Registry } from 'prom-client';
 import { z } from 'zod';
 import { createAvailabilityClient } from './centers/availability.client.js';
 import { centersRouter } from './centers/centers.routes.js';
 import { indexCentersFromFile } from './centers/centers.command.js';
+import { createCursors, type Cursors } from './engines/cursor.js';
 import type { SearchEngine } from './engines/engine.js';
 import { createOpenSearchEngine } from './engines/opensearch.engine.js';
 import { createPostgresEngine } from './engines/postgres.engine.js';
@@ -55,8 +58,16 @@ const config = baseConfigSchema
     OPENSEARCH_AUTH: z.enum(['none', 'aws-sigv4']).default('none'),
     /** The domain's region, part of each SigV4 signature. */
     AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1').optional(),
+    /**
+     * HMAC-SHA256 key of paging cursors (32 random bytes, base64url; `SEARCH_CURSOR_KEY_FILE`
+     * in compose, Secrets Manager in AWS). Every api task must hold the same one. Required in
+     * production; elsewhere a missing one is generated per process (cursors then die with it).
+     */
+    SEARCH_CURSOR_KEY: secretKey.optional(),
   })
   .superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production' && !c.SEARCH_CURSOR_KEY)
+      ctx.addIssue({ code: 'custom', path: ['SEARCH_CURSOR_KEY'], message: 'is required in production' });
     if (c.SEARCH_ENGINE === 'opensearch' && !c.OPENSEARCH_URL)
       ctx.addIssue({ code: 'custom', path: ['OPENSEARCH_URL'], message: 'is required when SEARCH_ENGINE is opensearch' });
     if (c.OPENSEARCH_AUTH === 'aws-sigv4' && !c.AWS_REGION)
@@ -70,11 +81,19 @@ function awsSigv4Of(config: SearchConfig) {
   return { region: config.AWS_REGION, getCredentials: defaultProvider() };
 }
 
+/** The cursor key; outside production (the config requires it there) one made for this process alone. */
+function cursorsOf(config: SearchConfig, logger: Pick<Logger, 'warn'>): Cursors {
+  if (config.SEARCH_CURSOR_KEY) return createCursors(Buffer.from(config.SEARCH_CURSOR_KEY, 'base64url'));
+  logger.warn({ setting: 'SEARCH_CURSOR_KEY' }, 'secret not set: using a key generated for this process only');
+  return createCursors(randomBytes(32));
+}
+
 // One engine per process (the api and worker roles share it when ROLE=all).
 const engines = new WeakMap<Pool, SearchEngine>();
-function engineFor(config: SearchConfig, pool: Pool): SearchEngine {
+function engineFor(config: SearchConfig, pool: Pool, logger: Pick<Logger, 'warn'>): SearchEngine {
   let engine = engines.get(pool);
   if (!engine) {
+    const cursors = cursorsOf(config, logger);
     engine =
       config.SEARCH_ENGINE === 'opensearch' && config.OPENSEARCH_URL
         ? createOpenSearchEngine({
@@ -82,8 +101,9 @@ function engineFor(config: SearchConfig, pool: Pool): SearchEngine {
             prefix: config.OPENSEARCH_PREFIX,
             registrantShards: config.OPENSEARCH_REGISTRANT_SHARDS,
             awsSigv4: awsSigv4Of(config),
+            cursors,
           })
-        : createPostgresEngine(pool);
+        : createPostgresEngine(pool, cursors);
     engines.set(pool, engine);
   }
   return engine;
@@ -103,7 +123,7 @@ export const searchService = defineService({
   config,
   migrationsDir: migrationsNear(import.meta.dirname),
   api: async ({ config, pool, logger, registry }) => {
-    const engine = engineFor(config, pool);
+    const engine = engineFor(config, pool, logger);
     await engine.init();
     return {
       routers: [
@@ -153,9 +173,9 @@ export const searchService = defineService({
       ],
     };
   },
-  consumers: ({ config, pool, registry }) => {
+  consumers: ({ config, pool, logger, registry }) => {
     const deps = {
-      engine: engineFor(config, pool),
+      engine: engineFor(config, pool, logger),
       documents: documentsRepo(pool),
       lag: lagHistogram(registry),
     };
@@ -170,7 +190,7 @@ export const searchService = defineService({
   commands: {
     /** `reindex`: rebuilds the configured engine from search's own documents table. */
     reindex: async ({ config, pool, logger }) => {
-      const engine = engineFor(config, pool);
+      const engine = engineFor(config, pool, logger);
       try {
         await engine.init();
         const counts = await engine.reindex(documentsSource(pool));
@@ -180,7 +200,7 @@ export const searchService = defineService({
       }
     },
     'index-centers': async ({ config, pool, logger }, args) => {
-      const engine = engineFor(config, pool);
+      const engine = engineFor(config, pool, logger);
       try {
         await engine.init();
         const result = await indexCentersFromFile(

@@ -24,6 +24,7 @@ export const APP_KEYS = {
   OTP_HASH_KEY: 'HMAC pepper of one-time codes, destinations and rate-limit keys',
   NATIONAL_ID_HASH_KEY: 'HMAC of national ID numbers (de-duplication; never rotated)',
   NATIONAL_ID_ENC_KEY: 'AES-256-GCM key of national ID numbers at rest',
+  SEARCH_CURSOR_KEY: 'HMAC of search paging cursors (rotating it only ends the pages in flight)',
 } as const;
 export type AppKeyName = keyof typeof APP_KEYS;
 export const APP_DB_USER = 'jab_app';

@@ -35,6 +35,7 @@ export const HTTPS_PORT = 443;
 export const SERVICE_KEYS: Partial<Record<ServiceName, AppKeyName[]>> = {
   registration: ['OTP_SEALING_KEY', 'OTP_HASH_KEY', 'NATIONAL_ID_HASH_KEY', 'NATIONAL_ID_ENC_KEY'],
   notifications: ['OTP_SEALING_KEY'],
+  search: ['SEARCH_CURSOR_KEY'],
 };
 /** CodeDeploy's test listener: the green tasks answer here before any user traffic moves. */
 export const TEST_LISTENER_PORT = 8443;

@@ -11,6 +11,15 @@ export class ConfigError extends Error {
 
 const durationMs = z.coerce.number().int().positive();
 
+/**
+ * A symmetric key setting: 32 random bytes in base64url, as Secrets Manager generates them
+ * (43 alphanumerics) and `docker/local-secrets/generate.mjs` writes them.
+ */
+export const secretKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+=*$/, { message: 'must be base64url', abort: true })
+  .refine((s) => Buffer.from(s, 'base64url').length === 32, 'must be 32 random bytes in base64url');
+
 /** Settings every Jab service process reads. */
 export const baseConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),

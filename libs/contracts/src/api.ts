@@ -5,6 +5,7 @@ import {
   isoDate,
   languageSchema,
   regionSchema,
+  searchCursor,
 } from './common.js';
 import { sexSchema } from './events.js';
 
@@ -97,7 +98,7 @@ export const registrantSearchQuery = z
       .optional(),
     sort: z.enum(['relevance', 'name']).default('relevance'),
     /** Opaque `nextCursor` of the previous page. */
-    cursor: z.string().max(500).optional(),
+    cursor: searchCursor.optional(),
     limit: z.coerce.number().int().min(1).max(50).default(20),
   })
   .refine((query) => query.q !== undefined || query.phoneSuffix !== undefined, {

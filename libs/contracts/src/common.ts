@@ -40,6 +40,12 @@ const today = () => new Date().toISOString().slice(0, 10);
 /** A birth date: in the range, and not after today (UTC). */
 export const birthDateSchema = isoDate.refine((d) => d <= today(), 'must not be in the future');
 
+/**
+ * A search page's `nextCursor`, handed back as is: signed keyset values, long enough for a
+ * 200-character name in any script (the service checks everything else).
+ */
+export const searchCursor = z.string().max(2_048, 'must be the nextCursor of a previous page of this search');
+
 export const contactSchema = z.discriminatedUnion('channel', [
   z.object({ channel: z.literal('email'), address: z.email('must be an email address').max(254) }),
   z.object({

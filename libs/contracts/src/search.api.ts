@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, isoInstant, languageSchema, regionSchema } from './common.js';
+import { isoDate, isoInstant, languageSchema, regionSchema, searchCursor } from './common.js';
 
 /**
  * HTTP payloads of the search service's public center search, shared by the service
@@ -17,7 +17,7 @@ export const centerSearchQuery = z.object({
   /** A vaccine id, as listed by registration's catalogue. */
   vaccine: z.uuid().optional(),
   region: regionSchema.optional(),
-  cursor: z.string().max(500).optional(),
+  cursor: searchCursor.optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
   /** A day (the centers' local calendar day): each hit then carries its availability on it. */
   date: isoDate.optional().meta({

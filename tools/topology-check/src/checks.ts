@@ -68,6 +68,7 @@ export function jwksUrl(): string {
 const SERVICE_KEYS: Record<string, string[]> = {
   registration: ['JWT_PRIVATE_JWK', 'OTP_SEALING_KEY', 'OTP_HASH_KEY', 'NATIONAL_ID_HASH_KEY', 'NATIONAL_ID_ENC_KEY'],
   notifications: ['OTP_SEALING_KEY'],
+  search: ['SEARCH_CURSOR_KEY'],
 };
 const KEYS_VOLUME = 'local-secrets';
 const KEYS_DIR = '/run/jab-secrets';

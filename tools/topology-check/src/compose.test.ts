@@ -42,6 +42,7 @@ describe('docker-compose.yml', () => {
       ['notifications without the sealing key', /\n\s+OTP_SEALING_KEY_FILE: \/run\/jab-secrets\/OTP_SEALING_KEY\n/, '\n', /notifications-worker: OTP_SEALING_KEY_FILE is not/],
       ['keys mounted writable', 'local-secrets:/run/jab-secrets:ro', 'local-secrets:/run/jab-secrets', /notifications-api: does not mount local-secrets read-only/],
       ['a service not waiting for its keys', 'condition: service_completed_successfully', 'condition: service_started', /registration-api: does not wait for secrets-init/],
+      ['search without the cursor key', /\n\s+SEARCH_CURSOR_KEY_FILE: \/run\/jab-secrets\/SEARCH_CURSOR_KEY\n/, '\n', /search-api: SEARCH_CURSOR_KEY_FILE is not/],
       ['the ALB config not mounted', './docker/alb/nginx.conf:', './docker/alb/other.conf:', /alb: does not mount/],
     ];
     it.each(drifts)('%s', (_, from, to, reported) => {
@@ -51,8 +52,8 @@ describe('docker-compose.yml', () => {
 
     it('keys mounted where they are not needed', () => {
       const doc = parse(compose, { merge: true }) as { services: Record<string, Record<string, unknown>> };
-      doc.services['search-worker']!['volumes'] = ['local-secrets:/run/jab-secrets:ro'];
-      expect(composeProblems(stringify(doc))).toContain('search-worker: mounts the keys volume but needs no key');
+      doc.services['analytics-worker']!['volumes'] = ['local-secrets:/run/jab-secrets:ro'];
+      expect(composeProblems(stringify(doc))).toContain('analytics-worker: mounts the keys volume but needs no key');
     });
 
     it('a missing worker', () => {
@@ -69,9 +70,9 @@ describe('docker/local-secrets/generate.mjs (the secrets-init container, and npm
     const run = () => JSON.parse(execFileSync(process.execPath, [resolve(repoRoot, 'docker/local-secrets/generate.mjs'), dir], { encoding: 'utf8' })) as Record<string, string>;
     const settings = run();
     const doc = parse(compose, { merge: true }) as { services: Record<string, { environment: Record<string, string> }> };
-    const env = doc.services['registration-api']!.environment;
-    // Exactly the NAME_FILE settings the compose file gives registration, pointing into dir.
-    expect(Object.keys(settings).sort()).toEqual(Object.keys(env).filter((k) => k.endsWith('_FILE')).sort());
+    // Exactly the NAME_FILE settings the compose file gives its services, pointing into dir.
+    const fileSettings = new Set(Object.values(doc.services).flatMap((svc) => Object.keys(svc.environment ?? {}).filter((k) => k.endsWith('_FILE'))));
+    expect(Object.keys(settings).sort()).toEqual([...fileSettings].sort());
     const values = Object.fromEntries(Object.entries(settings).map(([k, file]) => [k, readFileSync(file, 'utf8')]));
     for (const [k, file] of Object.entries(settings)) {
       expect(statSync(file).mode & 0o777).toBe(0o400);

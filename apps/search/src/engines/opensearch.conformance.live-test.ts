@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { engineConformance } from '../registrants/conformance.testing.js';
+import { createCursors } from './cursor.js';
 import { createOpenSearchEngine } from './opensearch.engine.js';
 
 /**
@@ -15,7 +16,7 @@ if (!node)
 
 engineConformance(async () => {
   const prefix = `jab-t-${randomBytes(4).toString('hex')}`;
-  const engine = createOpenSearchEngine({ node, prefix });
+  const engine = createOpenSearchEngine({ node, prefix, cursors: createCursors(randomBytes(32)) });
   return {
     engine,
     cleanup: async () => {

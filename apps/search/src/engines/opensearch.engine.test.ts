@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createCursors } from './cursor.js';
 import type { ReindexSource } from './engine.js';
 import { createOpenSearchEngine } from './opensearch.engine.js';
 
@@ -87,10 +88,12 @@ beforeEach(() => {
   responders = [];
 });
 
+const cursors = createCursors(randomBytes(32));
 const engine = (options: { registrantShards?: number } = {}) =>
   createOpenSearchEngine({
     node: url,
     prefix: 't',
+    cursors,
     newVersion: () => '2',
     bulk: { flushBytes: 300, concurrency: 1, retries: 2, waitMs: 10 },
     ...options,
@@ -497,6 +500,7 @@ describe('OpenSearch engine authentication (AWS SigV4 signing checked against a 
     createOpenSearchEngine({
       node: url,
       prefix: 't',
+      cursors,
       awsSigv4: { region: 'eu-central-1', getCredentials },
     });
 

@@ -3,12 +3,8 @@ import {
   AwsSigv4Signer,
   type AwsSigv4SignerOptions,
 } from '@opensearch-project/opensearch/aws-v3';
-import {
-  decodeCursor,
-  encodeCursor,
-  fingerprintOf,
-  type Position,
-} from './cursor.js';
+import { z } from 'zod';
+import { sortKey, type Cursors, type Position } from './cursor.js';
 import type {
   CenterDocument,
   CenterQuery,
@@ -23,6 +19,8 @@ import { centersTemplate, registrantsTemplate } from './opensearch.template.js';
 
 export interface OpenSearchEngineOptions {
   node: string;
+  /** Signs and checks paging cursors (the service's `SEARCH_CURSOR_KEY`). */
+  cursors: Cursors;
   /** Alias prefix; indices are `<prefix>-registrants-v<n>` behind alias `<prefix>-registrants`. */
   prefix?: string;
   /**
@@ -52,6 +50,12 @@ export interface OpenSearchEngineOptions {
   };
   client?: Client;
 }
+
+/** `search_after` values as a cursor must hold them: [_score,] sortName, id (see the `sort` of each query body). */
+const byScore = z.tuple([z.number(), sortKey, z.guid()]);
+const byName = z.tuple([sortKey, z.guid()]);
+const REGISTRANTS = 'opensearch:registrants';
+const CENTERS = 'opensearch:centers';
 
 interface Hit<T> {
   _source: T;
@@ -246,6 +250,14 @@ export function createOpenSearchEngine(
     return copied;
   }
 
+  /** The `search_after` a cursor holds: led by `_score` when the query body sorts by relevance. */
+  const afterOf = (scope: string, query: RegistrantQuery | CenterQuery, byRelevance: boolean): Position | undefined => {
+    if (query.cursor === undefined) return undefined;
+    return byRelevance
+      ? options.cursors.decode(scope, query, query.cursor, byScore)
+      : options.cursors.decode(scope, query, query.cursor, byName);
+  };
+
   return {
     name: 'opensearch',
     init,
@@ -268,10 +280,9 @@ export function createOpenSearchEngine(
 
     async searchRegistrants(query) {
       await init();
-      const fingerprint = fingerprintOf(query);
       const body = registrantQueryBody(
         query,
-        query.cursor ? decodeCursor(query.cursor, fingerprint) : undefined,
+        afterOf(REGISTRANTS, query, Boolean(query.text) && query.sort === 'relevance'),
       );
       const { body: response } = await client.search({
         index: aliases.registrants,
@@ -280,7 +291,7 @@ export function createOpenSearchEngine(
       const hits = (
         response.hits.hits as unknown as Hit<RegistrantSource>[]
       ).map((h) => ({ doc: fromRegistrantSource(h._source), sort: h.sort }));
-      return pageOf(hits, query.limit, fingerprint);
+      return pageOf(hits, query.limit, (sort) => options.cursors.encode(REGISTRANTS, query, sort));
     },
 
     indexCenter: (doc) =>
@@ -289,11 +300,7 @@ export function createOpenSearchEngine(
 
     async searchCenters(query) {
       await init();
-      const fingerprint = fingerprintOf(query);
-      const body = centerQueryBody(
-        query,
-        query.cursor ? decodeCursor(query.cursor, fingerprint) : undefined,
-      );
+      const body = centerQueryBody(query, afterOf(CENTERS, query, Boolean(query.text)));
       const { body: response } = await client.search({
         index: aliases.centers,
         body: body as never,
@@ -301,7 +308,7 @@ export function createOpenSearchEngine(
       const hits = (response.hits.hits as unknown as Hit<CenterSource>[]).map(
         (h) => ({ doc: fromCenterSource(h._source), sort: h.sort }),
       );
-      return pageOf(hits, query.limit, fingerprint);
+      return pageOf(hits, query.limit, (sort) => options.cursors.encode(CENTERS, query, sort));
     },
 
     async reindex(source: ReindexSource) {
@@ -324,14 +331,14 @@ export function createOpenSearchEngine(
 function pageOf<T>(
   hits: { doc: T; sort: Position }[],
   limit: number,
-  fingerprint: string,
+  cursorAfter: (sort: Position) => string,
 ): Page<T> {
   const more = hits.length > limit;
   const items = hits.slice(0, limit);
   const last = items.at(-1);
   return {
     items: items.map((h) => h.doc),
-    nextCursor: more && last ? encodeCursor(fingerprint, last.sort) : null,
+    nextCursor: more && last ? cursorAfter(last.sort) : null,
   };
 }
 

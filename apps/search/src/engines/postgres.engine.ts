@@ -1,11 +1,7 @@
 import type { Language } from '@jab/contracts';
 import type { Pool, PoolClient } from 'pg';
-import {
-  decodeCursor,
-  encodeCursor,
-  fingerprintOf,
-  type Position,
-} from './cursor.js';
+import { z } from 'zod';
+import { int32, sortKey, type Cursors } from './cursor.js';
 import type {
   CenterDocument,
   CenterQuery,
@@ -19,6 +15,12 @@ import { latinKey, nameKeys } from './keys.js';
 
 type Queryable = Pool | PoolClient;
 
+/** The keysets below, as a cursor must hold them: (tier, neg_score, sort_name, id) and (neg_score, sort_name, id). */
+const registrantPosition = z.tuple([z.number().int().min(0).max(2), int32, sortKey, z.guid()]);
+const centerPosition = z.tuple([int32, sortKey, z.guid()]);
+const REGISTRANTS = 'postgres:registrants';
+const CENTERS = 'postgres:centers';
+
 const BULK_ROWS = 2_000;
 
 /**
@@ -29,7 +31,7 @@ const BULK_ROWS = 2_000;
  * match, then prefix, then the best similarity; ties by folded name and id, which is
  * also the keyset the cursor continues from.
  */
-export function createPostgresEngine(pool: Pool): SearchEngine {
+export function createPostgresEngine(pool: Pool, cursors: Cursors): SearchEngine {
   return {
     name: 'postgres',
     init: async () => undefined,
@@ -53,7 +55,7 @@ export function createPostgresEngine(pool: Pool): SearchEngine {
     },
 
     async searchRegistrants(query) {
-      return searchRegistrants(pool, query);
+      return searchRegistrants(pool, cursors, query);
     },
 
     async indexCenter(doc) {
@@ -68,7 +70,7 @@ export function createPostgresEngine(pool: Pool): SearchEngine {
     },
 
     async searchCenters(query) {
-      return searchCenters(pool, query);
+      return searchCenters(pool, cursors, query);
     },
 
     // One transaction: searches keep reading the old rows (MVCC) until the commit
@@ -153,11 +155,11 @@ function prefixPattern(prefix: string): string {
 
 async function searchRegistrants(
   db: Queryable,
+  cursors: Cursors,
   query: RegistrantQuery,
 ): Promise<Page<RegistrantDocument>> {
-  const fingerprint = fingerprintOf(query);
+  const after = query.cursor ? cursors.decode(REGISTRANTS, query, query.cursor, registrantPosition) : undefined;
   const folded = query.text ? (await db.query<{ k: string }>('SELECT search.fold($1) AS k', [query.text])).rows[0]!.k : '';
-  const after = query.cursor ? decodeCursor(query.cursor, fingerprint) : undefined;
 
   /**
    * `prefixOnly`: exact and prefix matches alone, read through the B-tree prefix indexes
@@ -219,8 +221,7 @@ async function searchRegistrants(
   return page(
     rows,
     query.limit,
-    fingerprint,
-    (r) => [r.tier, r.neg_score, r.sort_name, r.id],
+    (last) => cursors.encode(REGISTRANTS, query, [last.tier, last.neg_score, last.sort_name, last.id]),
     (r) => ({
       id: r.id,
       fullName: r.full_name,
@@ -236,8 +237,7 @@ async function searchRegistrants(
 function page<R, T>(
   rows: R[],
   limit: number,
-  fingerprint: string,
-  position: (row: R) => Position,
+  cursorAfter: (row: R) => string,
   map: (row: R) => T,
 ): Page<T> {
   const more = rows.length > limit;
@@ -245,7 +245,7 @@ function page<R, T>(
   const last = items.at(-1);
   return {
     items: items.map(map),
-    nextCursor: more && last ? encodeCursor(fingerprint, position(last)) : null,
+    nextCursor: more && last ? cursorAfter(last) : null,
   };
 }
 
@@ -314,9 +314,10 @@ interface CenterRow {
 
 async function searchCenters(
   db: Queryable,
+  cursors: Cursors,
   query: CenterQuery,
 ): Promise<Page<CenterDocument>> {
-  const fingerprint = fingerprintOf(query);
+  const after = query.cursor ? cursors.decode(CENTERS, query, query.cursor, centerPosition) : undefined;
   const params: unknown[] = [];
   const p = (value: unknown) => `$${params.push(value)}`;
   const where: string[] = [];
@@ -341,9 +342,6 @@ async function searchCenters(
   if (query.vaccine)
     where.push(`${p(query.vaccine)}::uuid = ANY (c.vaccine_ids)`);
   if (query.region) where.push(`c.region = ${p(query.region)}`);
-  const after = query.cursor
-    ? decodeCursor(query.cursor, fingerprint)
-    : undefined;
   const afterSql = after
     ? `WHERE (neg_score, sort_name, id) > (${p(after[0])}::int, ${p(after[1])}::text COLLATE "C", ${p(after[2])}::uuid)`
     : '';
@@ -361,8 +359,7 @@ async function searchCenters(
   return page(
     rows,
     query.limit,
-    fingerprint,
-    (r) => [r.neg_score, r.sort_name, r.id],
+    (last) => cursors.encode(CENTERS, query, [last.neg_score, last.sort_name, last.id]),
     (r) => ({
       id: r.id,
       names: r.names,

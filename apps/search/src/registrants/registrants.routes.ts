@@ -45,8 +45,10 @@ export function registrantsRouter(
   return router;
 }
 
+/** A cursor this service did not issue for this search (rebuilt, edited, replayed, or signed under an old key). */
 export function cursorProblem(error: InvalidCursorError): BadRequest {
-  return new BadRequest('bad query', {
-    errors: [{ path: 'query.cursor', message: error.message }],
+  return new BadRequest('The request is invalid.', {
+    errors: [{ path: 'query.cursor', message: 'must be the nextCursor of a previous page of this search' }],
+    cause: error,
   });
 }

@@ -13,7 +13,7 @@ import {
   type TestService,
 } from '@jab/runtime/testing';
 import { waitFor } from '@jab/testing';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -366,5 +366,59 @@ describe('public center search', () => {
       expect(bad.status).toBe(400);
       expect(bad.body.errors).toEqual([expect.objectContaining({ path: 'query.date' })]);
     }
+    // A real date PostgreSQL cannot store, or any outside the range, is a field error too.
+    for (const date of ['0000-01-01', '2201-01-01']) {
+      const bad = await svc.http.get<Problem>(`/centers?q=quillwort&date=${date}`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors).toEqual([{ path: 'query.date', message: 'must be a date from 1900-01-01 to 2200-12-31' }]);
+    }
+  });
+});
+
+describe('forged paging cursors', () => {
+  /** What anyone could build before cursors were signed: the query's unkeyed SHA-256 fingerprint and any position. */
+  const unkeyed = (query: Record<string, string>, p: unknown[]) => {
+    const canonical = JSON.stringify(Object.entries(query).sort(([a], [b]) => a.localeCompare(b)));
+    const f = createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
+    return Buffer.from(JSON.stringify({ f, p })).toString('base64url');
+  };
+  const flip = (s: string, i: number) => `${s.slice(0, i)}${s[i] === 'A' ? 'B' : 'A'}${s.slice(i + 1)}`;
+  const expectCursorProblem = (res: { status: number; headers: Headers; body: Problem }, what: string) => {
+    expect(res.status, what).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.errors, what).toEqual([{ path: 'query.cursor', message: 'must be the nextCursor of a previous page of this search' }]);
+  };
+
+  it('are refused with 400 on query.cursor by staff registrant search: rebuilt, overflowing, malformed or tampered', async () => {
+    for (const fullName of ['Quentin Forgeworth', 'Quentina Forgeworth']) await svc.enqueue(QUEUES.searchFromRegistration, registrantRegistered({ fullName, region: 'SE-AB' }));
+    await svc.drained(QUEUES.searchFromRegistration);
+    const forgeworth = { sort: 'relevance', text: 'forgeworth' };
+    const real = (await search(`${q('forgeworth')}&limit=1`)).body.nextCursor;
+    expect(real).toEqual(expect.any(String));
+    const forged: [string, string][] = [
+      ['an integer overflow', unkeyed(forgeworth, [0, 1e20, 'forgeworth', randomUUID()])],
+      ['a tier out of range', unkeyed(forgeworth, [2147483648, 0, 'forgeworth', randomUUID()])],
+      ['an id that is no uuid', unkeyed(forgeworth, [0, 0, 'forgeworth', 'not-a-uuid'])],
+      ['a name that is a number', unkeyed(forgeworth, [0, 0, 7, randomUUID()])],
+      ['a valid position', unkeyed(forgeworth, [0, 0, 'forgeworth', randomUUID()])],
+      ['a real cursor with one character changed', flip(real ?? '', 3)],
+      ['a real cursor cut short', (real ?? '').slice(0, -2)],
+    ];
+    for (const [what, cursor] of forged) expectCursorProblem(await search<Problem>(`${q('forgeworth')}&limit=1&cursor=${encodeURIComponent(cursor)}`), what);
+    // Another search's cursor.
+    expectCursorProblem(await search<Problem>(`${q('forgeworth')}&sort=name&cursor=${real}`), 'another search');
+    // The real one still pages.
+    expect((await search(`${q('forgeworth')}&limit=1&cursor=${real}`)).status).toBe(200);
+  });
+
+  it('are refused with 400 on query.cursor by public center search', async () => {
+    const kasbah = { text: 'kasbah' };
+    for (const [what, cursor] of [
+      ['an integer overflow', unkeyed(kasbah, [-1e20, 'kasbah', randomUUID()])],
+      ['an id that is no uuid', unkeyed(kasbah, [0, 'kasbah', "x' OR 1=1"])],
+      ['too short a position', unkeyed(kasbah, [0])],
+      ['a valid position', unkeyed(kasbah, [0, 'kasbah', randomUUID()])],
+    ])
+      expectCursorProblem(await svc.http.get<Problem>(`/centers?q=kasbah&cursor=${encodeURIComponent(cursor)}`), what);
   });
 });
