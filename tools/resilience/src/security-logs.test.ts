@@ -198,6 +198,26 @@ describe('logs', () => {
       await client.end();
     }
 
+    // Malformed requests (issue #15), each carrying a marker: answered 4xx, and logged as a request line
+    // without the marker and without an error (no zlib or URIError message quoting the input).
+    const marker = `Malformed${tag}`;
+    const malformed: [ServiceName, string, string, { rawBody?: string; headers?: Record<string, string>; token?: string }][] = [];
+    for (const service of ['registration', 'notifications', 'search', 'analytics'] as const) {
+      malformed.push([service, 'POST', `/api/${service}/v1/${service === 'registration' ? 'registrants' : 'anything'}`, { rawBody: JSON.stringify({ fullName: marker }), headers: { 'content-encoding': 'gzip' } }]);
+      malformed.push([service, 'POST', `/api/${service}/v1/anything`, { rawBody: JSON.stringify({ fullName: marker }), headers: { 'content-encoding': `x-${marker}` } }]);
+    }
+    malformed.push(['registration', 'GET', `/api/registration/v1/centers/%E0%A4%A`, {}]);
+    malformed.push(['analytics', 'GET', `/api/analytics/v1/reports/%E0%A4%A`, { token: admin }]);
+    malformed.push(['search', 'GET', `/api/search/v1/centers?q=${marker}&date=0000-01-01`, {}]);
+    malformed.push(['search', 'GET', `/api/search/v1/centers?q=clinic&cursor=${Buffer.from(JSON.stringify({ f: marker, p: [1e20, marker, marker] })).toString('base64url')}`, {}]);
+    malformed.push(['registration', 'GET', `/api/registration/v1/centers/${catalogue.centerA}/availability?date=0000-01-01&note=${marker}`, {}]);
+    for (const [service, method, path, options] of malformed) {
+      const res = await send(children[service].url, { method, path, ...options });
+      expect(res.status, `${service} ${method} ${path}`).toBeGreaterThanOrEqual(400);
+      expect(res.status, `${service} ${method} ${path}`).toBeLessThan(500);
+      expect(res.text).not.toContain(marker);
+    }
+
     // Stopping flushes every process's last lines.
     const exits = await Promise.all(Object.values(children).map((c) => c.stop(15_000)));
     expect(exits.map((e) => e.code)).toEqual([0, 0, 0, 0]);
@@ -218,6 +238,7 @@ describe('logs', () => {
       ['a refresh token', field(refreshed, 'refreshToken')],
       ['an access token', secondSession.accessToken],
       ['the registration token', field(registered, 'accessToken')],
+      ['the input of a malformed request', marker],
     ];
     const codes: [string, string][] = [firstSession.code, secondSession.code].map((c) => ['a one-time code', c]);
     const found: string[] = [];
@@ -229,6 +250,9 @@ describe('logs', () => {
       }
     }
     expect(found).toEqual([]);
+    // The malformed requests were answered as client errors: no error line, no decoder's message.
+    const decoderErrors = Object.values(children).flatMap((c) => c.lines.filter((l) => /Z_DATA_ERROR|incorrect header check|URIError|Failed to decode param|field value out of range|integer out of range/.test(l)));
+    expect(decoderErrors).toEqual([]);
     // The search above could not pass vacuously: every service logged its requests and jobs.
     for (const child of Object.values(children)) expect(child.lines.filter((l) => l.includes('"http"')).length, child.name).toBeGreaterThan(0);
     expect(children.notifications.lines.some((l) => l.includes('job completed'))).toBe(true);
