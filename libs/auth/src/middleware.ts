@@ -1,6 +1,6 @@
 import { Forbidden, Unauthorized } from '@jab/http';
 import { Router, type RequestHandler } from 'express';
-import type { Role, Principal } from './roles.js';
+import { missingScopeProblem, type Principal, type Role } from './roles.js';
 import type { Signer } from './signer.js';
 import type { Verifier } from './verifier.js';
 
@@ -36,6 +36,21 @@ export function principalOf(req: { principal?: Principal }): Principal {
 export function requireRole(...roles: Role[]): RequestHandler {
   return (req, _res, next) => {
     if (!roles.includes(principalOf(req).role)) throw new Forbidden('Your role may not do this.');
+    next();
+  };
+}
+
+/**
+ * After `authenticate`: `requireRole`, and a staff token must also name the scope its role
+ * needs (`missingScope`): an account without a region, or a vaccinator without a center,
+ * is refused everywhere rather than let loose on every region.
+ */
+export function requireScopedRole(...roles: Role[]): RequestHandler {
+  return (req, _res, next) => {
+    const principal = principalOf(req);
+    if (!roles.includes(principal.role)) throw new Forbidden('Your role may not do this.');
+    const problem = missingScopeProblem(principal);
+    if (problem) throw new Forbidden(problem);
     next();
   };
 }

@@ -2,7 +2,8 @@
  * The walking skeleton through the ALB stand-in's one port, as the web app drives it
  * (apps/web/src/shared/api.ts) and as apps/web-e2e/src/skeleton.spec.ts checks it: a citizen
  * registers and gets the welcome message, signs in again with a one-time code, a
- * vaccinator finds them by a name typed without accents, a national admin sees them counted.
+ * center admin of their region finds them by a name typed without accents, a national admin
+ * sees them counted.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -180,7 +181,8 @@ export async function skeletonFlow(ctx: FlowContext): Promise<FlowStep[]> {
   if (!session.refreshToken) throw new FlowError('no refresh token');
 
   const password = randomBytes(18).toString('base64url');
-  const staff = { email: `vaccinator.${suffix}@proof.jab.local`, role: 'staff', region: citizen.region };
+  // A regional center admin: a vaccinator needs a center (create-staff --center), and the proof has none before seed-demo.
+  const staff = { email: `center-admin.${suffix}@proof.jab.local`, role: 'center-admin', region: citizen.region };
   const admin = { email: `admin.${suffix}@proof.jab.local`, role: 'national-admin' };
   const [staffToken, adminToken] = await step('staff accounts made with the image\'s create-staff command sign in', async () => {
     await createStaff(ctx, staff.email, staff.role, password, staff.region);
@@ -189,7 +191,7 @@ export async function skeletonFlow(ctx: FlowContext): Promise<FlowStep[]> {
     return [(await signIn(staff.email)).accessToken, (await signIn(admin.email)).accessToken];
   });
 
-  await step('a vaccinator finds the citizen by the name typed without accents (search worker indexed it)', async () => {
+  await step('a center admin of the region finds the citizen by the name typed without accents (search worker indexed it)', async () => {
     const path = `${apiBase('search')}/registrants?${new URLSearchParams({ q: citizen.typedName })}`;
     await call(ctx, 'GET', path, 401, anything);
     const hit = await eventually('the search hit', async () => {

@@ -1,4 +1,4 @@
-import { authenticate, principalOf, requireRole, type Verifier } from '@jab/auth';
+import { authenticate, principalOf, requireRole, requireScopedRole, type Verifier } from '@jab/auth';
 import {
   appointmentList,
   appointmentParams,
@@ -65,14 +65,14 @@ export function bookingRouter(deps: BookingDeps & { verifier: Verifier }): Route
     res.json(await rescheduleAppointment(deps, principalOf(req), params.appointmentId, body.slotId));
   });
 
-  router.post('/walk-ins', auth, requireRole(...STAFF), validate(book), async (req, res) => {
-    res.status(201).json(await registerWalkIn(deps, principalOf(req), parsed(req, book).body));
+  router.post('/walk-ins', auth, requireScopedRole(...STAFF), validate(book), async (req, res) => {
+    res.status(201).json(await registerWalkIn(deps, principalOf(req), parsed(req, book).body, optionalAccessReasonOf(req)));
   });
   const checkin = { body: checkInRequest };
-  router.post('/check-ins', auth, requireRole(...STAFF), validate(checkin), async (req, res) => {
+  router.post('/check-ins', auth, requireScopedRole(...STAFF), validate(checkin), async (req, res) => {
     res.json(await checkIn(deps.pool, principalOf(req), parsed(req, checkin).body.appointmentCode));
   });
-  router.get('/centers/:centerId/appointments', auth, requireRole(...STAFF), validate(centerDay), async (req, res) => {
+  router.get('/centers/:centerId/appointments', auth, requireScopedRole(...STAFF), validate(centerDay), async (req, res) => {
     const { params, query } = parsed(req, centerDay);
     res.json(await listCenterAppointments(deps.pool, principalOf(req), params.centerId, query, optionalAccessReasonOf(req)));
   });

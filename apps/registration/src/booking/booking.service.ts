@@ -23,7 +23,7 @@ import { activeCampaignBands } from '../catalogue/catalogue.repo.js';
 import { uniqueViolation } from '../catalogue/sql.js';
 import type { BookingCaches } from '../centers/availability.cache.js';
 import { recordAccess, recordAccesses } from '../audit/audit.js';
-import { assertWorksAtCenter } from '../centers/center-access.js';
+import { assertWorksAtCenter, reasonToActOn } from '../centers/center-access.js';
 import { findCenter } from '../centers/centers.repo.js';
 import {
   findAppointment,
@@ -53,8 +53,8 @@ import { eligibilityErrors } from './eligibility.js';
 export const SCHEMA = 'registration';
 /** Why staff touch a person's record in these flows: the flow itself. */
 export const CENTER_WORK_REASON = 'vaccination service at the center';
-const audit = (db: Pick<Pool, 'query'>, actor: Principal, registrantId: string, action: string) =>
-  recordAccess(db, { actor, registrantId, action, reason: CENTER_WORK_REASON });
+const audit = (db: Pick<Pool, 'query'>, actor: Principal, registrantId: string, action: string, reason = CENTER_WORK_REASON) =>
+  recordAccess(db, { actor, registrantId, action, reason });
 
 export interface BookingDeps {
   pool: Pool;
@@ -142,14 +142,15 @@ async function bookInTransaction(
   db: PoolClient,
   actor: Principal,
   input: BookAppointmentRequest,
-  walkIn: boolean,
+  walkInOf: false | { statedReason?: string },
   now: Date,
 ): Promise<{ row: AppointmentRow; slot: SlotPlace }> {
   const registrant = await ownRegistrant(db, actor, input.registrantId);
   const slot = await slotOrNotFound(db, input.slotId);
-  if (walkIn) {
+  const walkIn = walkInOf !== false;
+  if (walkInOf) {
     assertWorksAtCenter(actor, { id: slot.centerId, region: slot.region });
-    await audit(db, actor, registrant.id, 'walk-in');
+    await audit(db, actor, registrant.id, 'walk-in', reasonToActOn(actor, registrant.region, walkInOf.statedReason));
   }
   await assertEligible(db, registrant, slot, input.doseNumber, now);
 
@@ -253,9 +254,15 @@ export async function bookAppointment(
 }
 
 /** Staff register a person who came without a booking, against the slot's walk-in quota; they are checked in at once. */
-export async function registerWalkIn({ pool, caches }: BookingDeps, p: Principal, input: BookAppointmentRequest, now = new Date()) {
+export async function registerWalkIn(
+  { pool, caches }: BookingDeps,
+  p: Principal,
+  input: BookAppointmentRequest,
+  statedReason?: string,
+  now = new Date(),
+) {
   const { row, slot } = await withTransaction(pool, async (db) => {
-    const booked = await bookInTransaction(db, p, input, true, now);
+    const booked = await bookInTransaction(db, p, input, { statedReason }, now);
     await appendEvent(db, SCHEMA, checkedInEvent(booked.row, p.sub, now));
     return booked;
   });

@@ -151,8 +151,8 @@ beforeAll(async () => {
     admin,
   );
   expect(campaign.status).toBe(201);
-  parisStaff = await tokenFor(randomUUID(), 'staff', { centerId: paris.id });
-  otherStaff = await tokenFor(randomUUID(), 'staff', { centerId: lyonOutsideCampaign.id });
+  parisStaff = await tokenFor(randomUUID(), 'staff', { centerId: paris.id, region: 'FR-IDF' });
+  otherStaff = await tokenFor(randomUUID(), 'staff', { centerId: lyonOutsideCampaign.id, region: 'FR-ARA' });
 });
 
 afterAll(async () => {

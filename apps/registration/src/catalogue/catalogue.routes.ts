@@ -1,4 +1,4 @@
-import { authenticate, requireRole, type Verifier } from '@jab/auth';
+import { authenticate, requireRole, requireScopedRole, type Verifier } from '@jab/auth';
 import {
   campaignList,
   campaignView,
@@ -37,7 +37,7 @@ export function catalogueRouter(deps: { pool: Pool; verifier: Verifier }): Route
     res.status(201).location(`vaccines/${created.id}`).json(created);
   });
 
-  router.get('/campaigns', auth, requireRole(...STAFF), async (_req, res) => {
+  router.get('/campaigns', auth, requireScopedRole(...STAFF), async (_req, res) => {
     res.json({ items: await listCampaigns(deps.pool) });
   });
   const campaign = { body: createCampaignRequest };
@@ -47,7 +47,7 @@ export function catalogueRouter(deps: { pool: Pool; verifier: Verifier }): Route
   });
 
   const lots = { query: lotListQuery };
-  router.get('/lots', auth, requireRole(...STAFF), validate(lots), async (req, res) => {
+  router.get('/lots', auth, requireScopedRole(...STAFF), validate(lots), async (req, res) => {
     res.json({ items: await listLots(deps.pool, parsed(req, lots).query.vaccineId) });
   });
   const lot = { body: createLotRequest };

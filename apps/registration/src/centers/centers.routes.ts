@@ -1,4 +1,4 @@
-import { authenticate, principalOf, requireRole, type Verifier } from '@jab/auth';
+import { authenticate, principalOf, requireScopedRole, type Verifier } from '@jab/auth';
 import {
   availabilityQuery,
   availabilityView,
@@ -23,7 +23,7 @@ export function centersRouter(deps: CentersDeps & { verifier: Verifier }): Route
     res.json({ items: await findCenters(deps, parsed(req, list).query) });
   });
   const create = { body: createCenterRequest };
-  router.post('/centers', auth, requireRole('national-admin', 'center-admin'), validate(create), async (req, res) => {
+  router.post('/centers', auth, requireScopedRole('national-admin', 'center-admin'), validate(create), async (req, res) => {
     const center = await createCenter(deps, principalOf(req), parsed(req, create).body);
     res.status(201).location(`centers/${center.id}`).json(center);
   });
@@ -37,7 +37,7 @@ export function centersRouter(deps: CentersDeps & { verifier: Verifier }): Route
     res.json(await availability(deps, params.centerId, query.date));
   });
   const session = { params: centerParams, body: createSessionRequest };
-  router.post('/centers/:centerId/sessions', auth, requireRole('national-admin', 'center-admin'), validate(session), async (req, res) => {
+  router.post('/centers/:centerId/sessions', auth, requireScopedRole('national-admin', 'center-admin'), validate(session), async (req, res) => {
     const { params, body } = parsed(req, session);
     res.status(201).json(await createSession(deps, principalOf(req), params.centerId, body));
   });

@@ -32,7 +32,8 @@ export interface RecordsWorld {
   parisNurse: string;
   lyonNurse: string;
   register(fullName: string, birthDate: string): Promise<Person>;
-  recordDose(person: Person, dose: { doseNumber: number; lotNumber?: string; hoursAgo?: number }, staff?: string): Promise<Reply<DoseView>>;
+  /** Without an appointment; `reason` is what staff of another region must state (X-Access-Reason). */
+  recordDose(person: Person, dose: { doseNumber: number; lotNumber?: string; hoursAgo?: number }, staff?: string, reason?: string): Promise<Reply<DoseView>>;
   call: <T>(method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string> }) => Promise<Reply<T>>;
 }
 
@@ -107,9 +108,10 @@ export async function startRecordsWorld(): Promise<RecordsWorld> {
       );
       return { id: created.registrant.id, token: created.accessToken ?? '' };
     },
-    async recordDose(person, { doseNumber, lotNumber = 'CV-LOT-1', hoursAgo = 48 }, staff) {
+    async recordDose(person, { doseNumber, lotNumber = 'CV-LOT-1', hoursAgo = 48 }, staff, reason) {
       return api<DoseView>('POST', '/doses', {
         token: staff ?? (await token('staff', { centerId: paris.id, region: 'FR-IDF' })),
+        headers: reason ? { 'X-Access-Reason': reason } : {},
         body: {
           registrantId: person.id,
           vaccineId: vaccine.id,

@@ -1,8 +1,9 @@
-import { authenticate, principalOf, requireRole, type Verifier } from '@jab/auth';
+import { authenticate, principalOf, requireRole, requireScopedRole, type Verifier } from '@jab/auth';
 import { aefiView, correctDoseRequest, doseCorrected, doseParams, doseView, recordDoseRequest, reportAefiRequest } from '@jab/contracts';
 import { parsed, validate, type ApiRoute } from '@jab/http';
 import { Router } from 'express';
 import { z } from 'zod';
+import { optionalAccessReasonOf } from '../audit/audit.js';
 import { correctDose, listDoses, recordDose, reportAefi, type DoseDeps } from './doses.service.js';
 
 const doseListQuery = z.object({ registrantId: z.uuid() });
@@ -13,8 +14,8 @@ export function dosesRouter(deps: DoseDeps & { verifier: Verifier }): Router {
   const auth = authenticate(deps.verifier);
 
   const record = { body: recordDoseRequest };
-  router.post('/doses', auth, requireRole('staff', 'center-admin', 'national-admin'), validate(record), async (req, res) => {
-    const dose = await recordDose(deps, principalOf(req), parsed(req, record).body);
+  router.post('/doses', auth, requireScopedRole('staff', 'center-admin', 'national-admin'), validate(record), async (req, res) => {
+    const dose = await recordDose(deps, principalOf(req), parsed(req, record).body, optionalAccessReasonOf(req));
     res.status(201).location(`doses/${dose.id}`).json(dose);
   });
   const list = { query: doseListQuery };
@@ -22,7 +23,7 @@ export function dosesRouter(deps: DoseDeps & { verifier: Verifier }): Router {
     res.json({ items: await listDoses(deps.pool, principalOf(req), parsed(req, list).query.registrantId) });
   });
   const correct = { params: doseParams, body: correctDoseRequest };
-  router.patch('/doses/:doseId', auth, requireRole('staff', 'center-admin', 'national-admin'), validate(correct), async (req, res) => {
+  router.patch('/doses/:doseId', auth, requireScopedRole('staff', 'center-admin', 'national-admin'), validate(correct), async (req, res) => {
     const { params, body } = parsed(req, correct);
     res.json(await correctDose(deps, principalOf(req), params.doseId, body));
   });

@@ -21,7 +21,7 @@ import { findLotByNumber, findVaccine } from '../catalogue/catalogue.repo.js';
 import { issueCertificate, reissueCertificate } from '../certificates/certificates.service.js';
 import type { HealthCardKey } from '../certificates/shc.js';
 import { uniqueViolation } from '../catalogue/sql.js';
-import { assertWorksAtCenter } from '../centers/center-access.js';
+import { assertWorksAtCenter, reasonToActOn } from '../centers/center-access.js';
 import { findCenter } from '../centers/centers.repo.js';
 import { addDays, localDay, localToday } from '../centers/slots.js';
 import {
@@ -53,7 +53,7 @@ const toView = ({ accountId: _a, region: _r, administeredOn: _o, lotId: _l, ...v
  * `dose.administered` and issues the dose's health card (`certificate.issued`), all in
  * one transaction.
  */
-export async function recordDose({ pool, cards }: DoseDeps, p: Principal, input: RecordDoseRequest): Promise<DoseView> {
+export async function recordDose({ pool, cards }: DoseDeps, p: Principal, input: RecordDoseRequest, statedReason?: string): Promise<DoseView> {
   return withTransaction(pool, async (db) => {
     const registrant = await findRegistrant(db, input.registrantId);
     if (!registrant) throw new NotFound('No such person.', { errors: [{ path: 'body.registrantId', message: 'is not a known person' }] });
@@ -66,6 +66,8 @@ export async function recordDose({ pool, cards }: DoseDeps, p: Principal, input:
     const center = await findCenter(db, centerId);
     if (!center) throw new Forbidden('Your account names no known center.');
     assertWorksAtCenter(p, center);
+    // An appointment the person booked at this center lets its staff act, whatever the person's region.
+    const reason = (appointment ? statedReason : reasonToActOn(p, registrant.region, statedReason)) ?? CENTER_WORK_REASON;
 
     const mismatch: FieldError[] = [];
     if (appointment) {
@@ -115,7 +117,7 @@ export async function recordDose({ pool, cards }: DoseDeps, p: Principal, input:
     }
     const now = new Date();
     if (appointment) await markCompleted(db, appointment.id, now);
-    await recordAccess(db, { actor: p, registrantId: registrant.id, action: 'dose.record', reason: CENTER_WORK_REASON });
+    await recordAccess(db, { actor: p, registrantId: registrant.id, action: 'dose.record', reason });
 
     const event: DoseAdministeredEvent = {
       id: uuidv7(),

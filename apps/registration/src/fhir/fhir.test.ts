@@ -18,9 +18,12 @@ beforeAll(async () => {
   w = await startRecordsWorld();
   amara = await w.register('Amara Okafor Nwosu', '1990-07-14');
   other = await w.register('Lin', '2001-01-31');
-  // Dose 1 in Paris, dose 2 in Lyon.
-  for (const [doseNumber, staff, lotNumber] of [[1, w.parisNurse, 'CV-LOT-1'], [2, w.lyonNurse, 'CV-LOT-2']] as const) {
-    const res = await w.recordDose(amara, { doseNumber, lotNumber, hoursAgo: doseNumber === 1 ? 30 * 24 : 2 }, staff);
+  // Dose 1 in Paris, dose 2 in Lyon: outside her region, so the Lyon vaccinator states why.
+  for (const [doseNumber, staff, lotNumber, reason] of [
+    [1, w.parisNurse, 'CV-LOT-1', undefined],
+    [2, w.lyonNurse, 'CV-LOT-2', 'second dose while travelling'],
+  ] as const) {
+    const res = await w.recordDose(amara, { doseNumber, lotNumber, hoursAgo: doseNumber === 1 ? 30 * 24 : 2 }, staff, reason);
     expect(res.status).toBe(201);
     doseIds.push(res.body.id);
   }

@@ -20,6 +20,12 @@ export async function findStaffByEmail(pool: Pool, email: string): Promise<Staff
   return result.rows[0];
 }
 
+/** The region of a center, to scope a staff account to it; undefined when there is no such center. */
+export async function findCenterRegion(pool: Pool, centerId: string): Promise<string | undefined> {
+  const result = await pool.query<{ region: string }>(`SELECT region FROM registration.centers WHERE id = $1`, [centerId]);
+  return result.rows[0]?.region;
+}
+
 /** Creates the account, or replaces the password and role of an existing one. */
 export async function upsertStaff(pool: Pool, row: StaffRow): Promise<void> {
   await pool.query(

@@ -1,4 +1,4 @@
-import type { Principal } from '@jab/auth';
+import { actsInRegion, type Principal } from '@jab/auth';
 import {
   ageBand,
   type Contact,
@@ -170,9 +170,9 @@ export async function readOwnRegistrant(pool: Pool, accountId: string, id: strin
   return toView(row);
 }
 
-/** Staff see people of their own region; a national admin sees everyone. */
+/** Staff see people of their own region (an account without one sees nobody); a national admin sees everyone. */
 export function staffMaySee(staff: Principal, region: string): boolean {
-  return staff.role === 'national-admin' || (staff.region !== undefined && staff.region === region);
+  return actsInRegion(staff, region);
 }
 
 /** A staff read of a person: scoped, and audited in the same transaction as the read. */

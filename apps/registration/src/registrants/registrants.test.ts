@@ -76,7 +76,7 @@ describe('registering a person', () => {
 
 describe('staff sign-in', () => {
   it('issues a staff token for the right password and refuses a wrong one or an unknown account alike', async () => {
-    await svc.command(['create-staff', '--email', 'Nurse@Example.org', '--role', 'staff', '--region', 'SE-AB'], {
+    await svc.command(['create-staff', '--email', 'Nurse@Example.org', '--role', 'center-admin', '--region', 'SE-AB'], {
       JAB_STAFF_PASSWORD: 'correct horse battery',
     });
     const ok = await svc.http.post<StaffSessionResponse>('/staff-sessions', {
@@ -84,8 +84,8 @@ describe('staff sign-in', () => {
       password: 'correct horse battery',
     });
     expect(ok.status).toBe(201);
-    expect(ok.body.role).toBe('staff');
-    expect(await verifier().verify(ok.body.accessToken)).toMatchObject({ role: 'staff', region: 'SE-AB' });
+    expect(ok.body.role).toBe('center-admin');
+    expect(await verifier().verify(ok.body.accessToken)).toMatchObject({ role: 'center-admin', region: 'SE-AB' });
 
     const wrong = await svc.http.post<Problem>('/staff-sessions', { email: 'nurse@example.org', password: 'wrong password!!' });
     const unknown = await svc.http.post<Problem>('/staff-sessions', {

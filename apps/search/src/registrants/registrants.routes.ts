@@ -1,7 +1,7 @@
 import {
   authenticate,
   principalOf,
-  requireRole,
+  requireScopedRole,
   type Verifier,
 } from '@jab/auth';
 import { registrantSearchQuery } from '@jab/contracts';
@@ -21,7 +21,8 @@ export function registrantsRouter(
   router.get(
     '/registrants',
     authenticate(deps.verifier),
-    requireRole('staff', 'center-admin', 'national-admin'),
+    // An account without the region its role needs is refused, not let loose on every region.
+    requireScopedRole('staff', 'center-admin', 'national-admin'),
     validate(schemas),
     async (req, res) => {
       const { query } = parsed(req, schemas);

@@ -15,8 +15,8 @@ export interface StaffSearchDeps {
 }
 
 /**
- * Staff search: confined to the searcher's region when their token names one (staff
- * and center admins work in one region; national admins anywhere), and audited.
+ * Staff search: confined to the searcher's region (staff and center admins work in one
+ * region; national admins anywhere), and audited.
  */
 export async function searchRegistrants(
   deps: StaffSearchDeps,
@@ -53,7 +53,9 @@ function regionScope(
   principal: Principal,
   asked: string | undefined,
 ): string | undefined {
-  if (principal.role === 'national-admin' || !principal.region) return asked;
+  if (principal.role === 'national-admin') return asked;
+  // The route refuses tokens without a region; refusing here too keeps the rule next to the query.
+  if (!principal.region) throw new Forbidden('Your staff account has no region; ask an administrator to set it.');
   if (asked && asked !== principal.region)
     throw new Forbidden('you may search only your own region');
   return principal.region;

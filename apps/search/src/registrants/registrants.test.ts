@@ -27,14 +27,15 @@ let issuer: TestIssuer;
 let svc: TestService;
 /** Registration as search sees it here: it accepts connections and never answers. */
 let silentRegistration: Server;
-let staffToken: string;
+/** A national admin's: the people here live in five regions. */
+let searcherToken: string;
 
 const search = <T = RegistrantSearchResponse>(
   params: string,
-  token = staffToken,
+  token = searcherToken,
 ) => svc.http.get<T>(`/registrants?${params}`, { token });
 const q = (text: string) => `q=${encodeURIComponent(text)}`;
-const names = async (params: string, token = staffToken) =>
+const names = async (params: string, token = searcherToken) =>
   (await search(params, token)).body.items.map((i) => i.fullName);
 
 const people = [
@@ -83,7 +84,7 @@ beforeAll(async () => {
     JWKS_URL: issuer.jwksUrl,
     REGISTRATION_URL: `http://127.0.0.1:${port}/api/registration/v1`,
   });
-  staffToken = await issuer.token('staff-1', 'staff');
+  searcherToken = await issuer.token('admin-0', 'national-admin');
   for (const p of people) await svc.enqueue(QUEUES.searchFromRegistration, p);
   await svc.drained(QUEUES.searchFromRegistration);
 });
@@ -179,6 +180,7 @@ describe('staff search over registrants', () => {
   it('confines staff and center admins to the region of their token; national admins search anywhere', async () => {
     const swedishStaff = await issuer.token('staff-se', 'staff', {
       region: 'SE-AB',
+      centerId: randomUUID(),
     });
     expect(await names(q('Ivan Petrov'), swedishStaff)).toEqual([]);
     expect(await names(q('zoe'), swedishStaff)).toEqual(['Zoë Ångström']);
@@ -193,9 +195,27 @@ describe('staff search over registrants', () => {
     ]);
   });
 
+  it('refuses a staff or center-admin account without a region, which would otherwise search every region', async () => {
+    const tokens = [
+      await issuer.token('staff-none', 'staff'),
+      await issuer.token('staff-center-only', 'staff', { centerId: randomUUID() }),
+      await issuer.token('admin-none', 'center-admin'),
+    ];
+    for (const token of tokens) {
+      const res = await search<Problem>(q('zoe'), token);
+      expect(res.status).toBe(403);
+      expect(res.body.detail).toMatch(/^Your staff account has no region/);
+    }
+    const { rows } = await svc.pool.query(
+      `SELECT count(*)::int AS n FROM search.search_audit WHERE actor_sub IN ('staff-none', 'staff-center-only', 'admin-none')`,
+    );
+    expect(rows[0].n).toBe(0);
+  });
+
   it('writes one audit row per search, with a hash of the query and never the query itself', async () => {
     const token = await issuer.token('auditor-probe', 'staff', {
       region: 'ES-MD',
+      centerId: randomUUID(),
     });
     await search(`${q('José Martínez')}&birthYear=1990`, token);
     const { rows } = await svc.pool.query(
