@@ -130,6 +130,8 @@ async function main() {
     // The bench searches registrants only; center availability is never asked for.
     REGISTRATION_URL: 'http://127.0.0.1:9/api/registration/v1',
     SEARCH_ENGINE: 'postgres',
+    // Required in production; the bench pages within this one api process.
+    SEARCH_CURSOR_KEY: randomBytes(32).toString('base64url'),
     PORT: '0',
   };
   const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });

@@ -227,6 +227,8 @@ export async function startService(name: ServiceName, options: StartServiceOptio
       REDIS_URL,
       REDIS_PREFIX: options.redisPrefix,
       SHUTDOWN_TIMEOUT_MS: '10000',
+      // Production requires search's cursor key; a bench pages within one process, so a key of its own will do.
+      ...(name === 'search' ? { SEARCH_CURSOR_KEY: secret() } : {}),
       ...options.env,
     },
     stdio: ['ignore', fd, fd],
