@@ -8,6 +8,10 @@ const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const notificationsConfig = baseConfigSchema
   .extend({
     JWKS_URL: z.url(),
+    /** Registration's API root: it decides who may see a person's messages and logs the access. */
+    REGISTRATION_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }),
+    /** Per access check; a slower registration makes the read 503, never an unchecked one. */
+    ACCESS_CHECK_TIMEOUT_MS: positiveInt.default(2_000),
     /** Development and test delivery: messages land in `<dir>/outbox.jsonl`. */
     NOTIFY_SINK_DIR: z.string().min(1).optional(),
     /** Also print one line per sunk message (never its content) on stdout. */

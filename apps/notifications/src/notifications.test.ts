@@ -1,5 +1,5 @@
 import { sealSecret } from '@jab/auth';
-import { QUEUES, type ChannelPreferences, type MessageAdminView, type MessageView, type Problem } from '@jab/contracts';
+import { QUEUES, type ChannelPreferences, type MessageView, type Problem } from '@jab/contracts';
 import { registrantRegistered } from '@jab/contracts/testing';
 import { createLogger } from '@jab/logger';
 import { closeAll, createQueue, createRedis, type JabQueue } from '@jab/queue';
@@ -84,6 +84,8 @@ beforeAll(async () => {
   sinkDir = await mkdtemp(join(tmpdir(), 'jab-sink-test-'));
   svc = await startTestService(notificationsService, {
     JWKS_URL: issuer.jwksUrl,
+    // Registration's access check is unreachable here (nothing listens on port 9): staff reads answer 503.
+    REGISTRATION_URL: 'http://127.0.0.1:9/api/registration/v1',
     NOTIFY_SINK_DIR: sinkDir,
     NOTIFY_SINK_CONSOLE: 'false',
     OTP_SEALING_KEY: base64url.encode(otpKey),
@@ -168,20 +170,34 @@ describe('welcome messages and the messages API', () => {
     expect((await messages(strangerToken, `?registrantId=${mine.data.registrantId}`)).body.items).toEqual([]);
   });
 
-  it("lets admins read one registrant's delivery history, and refuses others", async () => {
+  // Registration's region rule and the access log are proven with both services in
+  // tools/resilience (message-history.test.ts); here registration is unreachable on purpose.
+  it('shows staff no delivery history that registration has not allowed and logged', async () => {
     const event = registrantRegistered();
     await send(event);
     await until(async () => settled(await rows('account_id', event.data.accountId)));
-    const admin = await issuer.token(uuidv7(), 'national-admin');
-    const res = await svc.http.get<{ items: MessageAdminView[] }>(`/messages?registrantId=${event.data.registrantId}`, { token: admin });
-    expect(res.status).toBe(200);
-    expect(res.body.items).toEqual([expect.objectContaining({ template: 'welcome', status: 'sent', registrantId: event.data.registrantId, attempts: 1, lastError: null })]);
+    const reason = { 'x-access-reason': 'support call' };
+    for (const role of ['national-admin', 'center-admin'] as const) {
+      const res = await svc.http.get<Problem & { items?: unknown }>(`/messages?registrantId=${event.data.registrantId}`, {
+        token: await issuer.token(uuidv7(), role),
+        headers: reason,
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(res.body.items).toBeUndefined();
+    }
+  });
 
+  it('asks staff for the person and a reason before anything else, and refuses other roles', async () => {
+    const event = registrantRegistered();
     const centerAdmin = await issuer.token(uuidv7(), 'center-admin');
     const missing = await svc.http.get<Problem>('/messages', { token: centerAdmin });
     expect(missing.status).toBe(400);
     expect(missing.body.errors).toEqual([{ path: 'query.registrantId', message: 'is required for staff' }]);
     expect((await svc.http.get<Problem>('/messages?registrantId=nope', { token: centerAdmin })).body.errors?.[0].path).toBe('query.registrantId');
+    const noReason = await svc.http.get<Problem>(`/messages?registrantId=${event.data.registrantId}`, { token: centerAdmin });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.errors?.[0].path).toBe('headers.x-access-reason');
 
     expect((await messages()).status).toBe(401);
     expect((await messages(await issuer.token('staff-1', 'staff'))).status).toBe(403);

@@ -10,6 +10,7 @@ import { notificationsConfig, type NotificationsConfig } from './config.js';
 import { deliver } from './delivery/delivery.service.js';
 import { handleRegistrationEvent } from './events/events.service.js';
 import { messagesRouter, messagesRoutes } from './messages/messages.routes.js';
+import { staffAccessClient } from './messages/staff-access.client.js';
 import { registerNotificationMetrics } from './metrics.js';
 import { preferencesRouter, preferencesRoutes } from './preferences/preferences.routes.js';
 import { providerEventsRouter, providerEventsRoutes } from './provider-events/provider-events.routes.js';
@@ -44,7 +45,11 @@ export const notificationsService = defineService({
     const queues = openQueues(redis, logger, config.REDIS_PREFIX);
     return {
       routers: [
-        messagesRouter({ pool, verifier }),
+        messagesRouter({
+          pool,
+          verifier,
+          staffAccess: staffAccessClient({ baseUrl: config.REGISTRATION_URL, timeoutMs: config.ACCESS_CHECK_TIMEOUT_MS }),
+        }),
         preferencesRouter({ pool, verifier }),
         queueBoardRouter({ queues: queues.all, verifier, apiBase: '/api/notifications/v1' }),
         providerEventsRouter({ pool, logger, topicArn: config.SES_EVENTS_TOPIC_ARN, certificates: httpsCertificates() }),

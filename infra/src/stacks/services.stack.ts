@@ -356,8 +356,9 @@ export class ServicesStack extends Stack {
       environment.SHC_ISSUER_URL = `https://${config.domain.web}/api/registration/v1`;
     } else {
       environment.JWKS_URL = `https://${config.domain.web}/api/registration/v1/.well-known/jwks.json`;
-      // Center availability for the public center search, read through the public domain like the JWKS.
-      if (spec.name === 'search') environment.REGISTRATION_URL = `https://${config.domain.web}/api/registration/v1`;
+      // Read through the public domain like the JWKS: center availability for the public center
+      // search, and the access check (region rule + access log) before staff see a person's messages.
+      if (spec.name === 'search' || spec.name === 'notifications') environment.REGISTRATION_URL = `https://${config.domain.web}/api/registration/v1`;
     }
     if (spec.name === 'search') {
       // The scale engine, its requests signed with the task role (SigV4): the domain's

@@ -87,3 +87,14 @@ export const accessLogEntry = z.object({
 export type AccessLogEntry = z.infer<typeof accessLogEntry>;
 export const accessLog = z.object({ items: z.array(accessLogEntry) });
 export type AccessLog = z.infer<typeof accessLog>;
+
+/**
+ * What another service records in a person's access log before it shows staff their data
+ * (registration decides who may, and writes the row): one action per kind of read.
+ */
+export const STAFF_ACCESS_ACTIONS = ['messages.read'] as const;
+export const staffAccessRequest = z.object({ action: z.enum(STAFF_ACCESS_ACTIONS) });
+export type StaffAccessRequest = z.infer<typeof staffAccessRequest>;
+/** The access was allowed and written: the person's region, for the caller's own records. */
+export const staffAccessRecorded = z.object({ registrantId: z.uuid(), region: z.string(), action: z.enum(STAFF_ACCESS_ACTIONS) });
+export type StaffAccessRecorded = z.infer<typeof staffAccessRecorded>;

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { languageSchema } from './common.js';
 import { messageView } from './api.js';
+import { accessReason } from './identity.api.js';
 
 /** `GET /messages`: a citizen reads their own; an admin names the registrant. */
 export const messagesQuery = z.object({
   registrantId: z.uuid('must be a registrant id (UUID)').optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
+  /** Staff: why they open the person's messages (or header X-Access-Reason). */
+  reason: accessReason.optional(),
 });
 export type MessagesQuery = z.infer<typeof messagesQuery>;
 

@@ -117,7 +117,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
       databaseUrl: db.url,
       redisPrefix: prefix,
       role: 'worker',
-      env: { JWKS_URL: jwks, NOTIFY_SINK_DIR: sinkDir, NOTIFY_SINK_CONSOLE: 'false', OTP_SEALING_KEY: keys.env['OTP_SEALING_KEY'], ...RAISED_SEND_RATE },
+      env: { JWKS_URL: jwks, REGISTRATION_URL: `${api.url}/api/registration/v1`, NOTIFY_SINK_DIR: sinkDir, NOTIFY_SINK_CONSOLE: 'false', OTP_SEALING_KEY: keys.env['OTP_SEALING_KEY'], ...RAISED_SEND_RATE },
     });
     stops.push(() => notifications.stop());
     // Search and analytics consume the same events from their own queues: their memory too.

@@ -36,6 +36,7 @@ const N = '/api/notifications/v1';
 const S = '/api/search/v1';
 const A = '/api/analytics/v1';
 
+/** Scoped staff; `unscopedStaff` and `unscopedCenterAdmin` are in no list: every route refuses them (decision 0005). */
 const STAFF_ROLES = ['staff', 'otherStaff', 'centerAdmin', 'otherCenterAdmin', 'nationalAdmin'] as const;
 /** Staff of the record's center or region, and national admins. */
 const AT_A = ['staff', 'centerAdmin', 'nationalAdmin'] as const;
@@ -119,6 +120,17 @@ export const MATRIX: Record<ServiceName, Record<string, Probe>> = {
     [`GET ${R}/registrants/{id}/access-log`]: {
       allow: ['citizen'],
       build: async (p) => get(`${R}/registrants/${p.world.victim.registrantId}/access-log`),
+    },
+    // Another service (notifications) records a staff read of data it holds: registration's region rule.
+    [`POST ${R}/registrants/{id}/access-log`]: {
+      allow: AT_A,
+      build: async (p) =>
+        ok({
+          method: 'POST',
+          path: `${R}/registrants/${p.world.victim.registrantId}/access-log`,
+          headers: REASON,
+          body: { action: 'messages.read' },
+        }),
     },
     [`GET ${R}/registrants/{id}/fhir`]: {
       allow: ['citizen', ...AT_A],
@@ -305,10 +317,11 @@ export const MATRIX: Record<ServiceName, Record<string, Probe>> = {
 
   notifications: {
     ...kit('notifications'),
-    // Citizens read their own household's messages (the id is ignored for them); admins one person's.
+    // Citizens read their own household's messages (the id is ignored for them); admins of the
+    // person's region and national admins one person's, with a reason, written to the access log.
     [`GET ${N}/messages`]: {
-      allow: ['citizen', 'otherCitizen', 'centerAdmin', 'otherCenterAdmin', 'nationalAdmin'],
-      build: async (p) => get(`${N}/messages?registrantId=${p.world.victim.registrantId}`),
+      allow: ['citizen', 'otherCitizen', 'centerAdmin', 'nationalAdmin'],
+      build: async (p) => get(`${N}/messages?registrantId=${p.world.victim.registrantId}`, REASON),
     },
     [`GET ${N}/preferences`]: { allow: ['citizen', 'otherCitizen'], build: async () => get(`${N}/preferences`) },
     [`PUT ${N}/preferences`]: {

@@ -23,12 +23,25 @@ import { REGION_A, REGION_B, seedCatalogue, type Catalogue } from './catalogue.t
 import { expectStatus, field, send, type Req, type Res } from './http.testing.js';
 import { definitions, SERVICE_NAMES, type ServiceName } from './services.testing.js';
 
-export const ROLES = ['none', 'citizen', 'otherCitizen', 'staff', 'otherStaff', 'centerAdmin', 'otherCenterAdmin', 'nationalAdmin'] as const;
+export const ROLES = [
+  'none',
+  'citizen',
+  'otherCitizen',
+  'staff',
+  'otherStaff',
+  'centerAdmin',
+  'otherCenterAdmin',
+  'nationalAdmin',
+  'unscopedStaff',
+  'unscopedCenterAdmin',
+] as const;
 /**
  * Who calls. `citizen` is the household that owns what the request reaches for (a
  * fresh one per request where the request changes it); `otherCitizen` is one fixed
  * household reaching for it. `staff` and `centerAdmin` work at center A (region
  * FR-IDF), where every reached-for record lives; the `other*` roles at center B (FR-ARA).
+ * `unscopedStaff` (center A, no region) and `unscopedCenterAdmin` (no region, no center)
+ * lack the scope their role needs: refused everywhere (docs/decisions/0005).
  */
 export type Role = (typeof ROLES)[number];
 
@@ -76,7 +89,7 @@ export class Platform {
   private kid!: string;
   private sealingKeyB64!: string;
   private dirs: string[] = [];
-  private principals = {} as Record<'staff' | 'otherStaff' | 'centerAdmin' | 'otherCenterAdmin' | 'nationalAdmin', Principal>;
+  private principals = {} as Record<Exclude<Role, 'none' | 'citizen' | 'otherCitizen'>, Principal>;
   private tokens = new Map<string, string>();
 
   static async start(options: PlatformOptions = {}): Promise<Platform> {
@@ -134,8 +147,11 @@ export class Platform {
     this.services.registration = await startTestService(definitions.registration, own.registration);
     const jwksUrl = `${this.services.registration.url}/api/registration/v1/.well-known/jwks.json`;
     for (const name of SERVICE_NAMES) if (name !== 'registration') own[name] = { JWKS_URL: jwksUrl, ...own[name] };
-    // Search reads center availability from registration's API, as in production.
-    own.search = { REGISTRATION_URL: `${this.services.registration.url}/api/registration/v1`, ...own.search };
+    // Search reads center availability from registration's API, and notifications asks it who may see
+    // a person's messages, as in production.
+    const registrationUrl = `${this.services.registration.url}/api/registration/v1`;
+    own.search = { REGISTRATION_URL: registrationUrl, ...own.search };
+    own.notifications = { REGISTRATION_URL: registrationUrl, ...own.notifications };
     const others = SERVICE_NAMES.filter((n) => n !== 'registration');
     const started = await Promise.allSettled(others.map((name) => startTestService(definitions[name], own[name])));
     started.forEach((s, i) => {
@@ -291,6 +307,8 @@ export class Platform {
     this.principals.otherStaff = { sub: randomUUID(), role: 'staff', centerId: centerB, region: REGION_B };
     this.principals.centerAdmin = { sub: randomUUID(), role: 'center-admin', centerId: centerA, region: REGION_A };
     this.principals.otherCenterAdmin = { sub: randomUUID(), role: 'center-admin', centerId: centerB, region: REGION_B };
+    this.principals.unscopedStaff = { sub: randomUUID(), role: 'staff', centerId: centerA };
+    this.principals.unscopedCenterAdmin = { sub: randomUUID(), role: 'center-admin' };
     const staffLogin = { email: `staff-${hex()}@example.org`, password: STAFF_PASSWORD };
     await this.services.registration.command(['create-staff', '--email', staffLogin.email, '--role', 'staff', '--center', centerA, '--region', REGION_A], {
       JAB_STAFF_PASSWORD: STAFF_PASSWORD,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { securityHeaderProblems } from './headers.testing.js';
 import { seen, type Req, type Res } from './http.testing.js';
 import { allows, MATRIX, probeOf } from './matrix.testing.js';
-import { Platform, REGION_A, ROLES, type Role } from './platform.testing.js';
+import { Platform, REGION_A, REGION_B, ROLES, type Role } from './platform.testing.js';
 import { documentedRoutes, kitRoutes, mountedRoutes, type RouteKey } from './routes.testing.js';
 import { definitions, SERVICE_NAMES, type ServiceName } from './services.testing.js';
 import { forgeries } from './tokens.testing.js';
@@ -162,6 +162,43 @@ describe('forged access tokens', () => {
   });
 });
 
+describe("a person's message history", () => {
+  const history = async (role: Role, headers?: Record<string, string>) =>
+    p.api('notifications', 'GET', `/messages?registrantId=${p.world.victim.registrantId}`, { token: await p.token(role), headers });
+  const accessLog = async () => {
+    const res = await p.api('registration', 'GET', `/registrants/${p.world.victim.registrantId}/access-log`, { token: p.world.victim.token });
+    expect(res.status).toBe(200);
+    return (res.body as { items: { action: string; role: string; region: string | null }[] }).items.filter((e) => e.action === 'messages.read');
+  };
+  const reason = { 'x-access-reason': 'citizen called about a missing code' };
+
+  it("is refused to another region's center admin, with nothing read and nothing logged", async () => {
+    const before = (await accessLog()).length;
+    const res = await history('otherCenterAdmin', reason);
+    expect(res.status).toBe(403);
+    expect(JSON.stringify(res.body)).not.toContain(p.world.victim.messageId);
+    expect((await history('centerAdmin')).status).toBe(400);
+    expect(await accessLog()).toHaveLength(before);
+  });
+
+  it("is shown to the person's region's center admin and to national admins, each read in the citizen's access log", async () => {
+    const before = (await accessLog()).length;
+    for (const role of ['centerAdmin', 'nationalAdmin'] as const) {
+      const res = await history(role, reason);
+      expect(res.status).toBe(200);
+      expect(JSON.stringify(res.body)).toContain(p.world.victim.messageId);
+    }
+    const entries = await accessLog();
+    expect(entries).toHaveLength(before + 2);
+    expect(entries.slice(0, 2)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ role: 'center-admin', region: REGION_A }),
+        expect.objectContaining({ role: 'national-admin' }),
+      ]),
+    );
+  });
+});
+
 describe('the queue dashboard cookie', () => {
   it('opens the dashboard for a national admin, and a forged cookie is refused with 401', async () => {
     const admin = (await p.token('nationalAdmin')) as string;
@@ -228,6 +265,41 @@ describe('rate limits', () => {
     const locked = await signIn(password);
     expect(locked.status).toBe(429);
     expect(retryAfter(locked)).toBeGreaterThan(0);
+  });
+});
+
+describe('staff outside their region', () => {
+  const doseWithoutAppointment = async (role: Role, registrantId: string, headers?: Record<string, string>) =>
+    p.api('registration', 'POST', '/doses', {
+      token: await p.token(role),
+      headers,
+      body: {
+        registrantId,
+        vaccineId: p.world.vaccineId,
+        lotNumber: p.world.lotNumber,
+        doseNumber: 1,
+        site: 'left-arm',
+        administeredAt: new Date(Date.now() - 60_000).toISOString(),
+      },
+    });
+
+  it('record no dose without an appointment for a person of another region unless they state why, which the person then sees', async () => {
+    const traveller = await p.household();
+    expect((await doseWithoutAppointment('otherStaff', traveller.registrantId)).status).toBe(403);
+    expect((await doseWithoutAppointment('otherStaff', traveller.registrantId, { 'x-access-reason': 'traveller, ID card checked' })).status).toBe(201);
+    const log = await p.api('registration', 'GET', `/registrants/${traveller.registrantId}/access-log`, { token: traveller.token });
+    expect((log.body as { items: { action: string; region: string | null }[] }).items).toEqual([
+      expect.objectContaining({ action: 'dose.record', region: REGION_B }),
+    ]);
+  });
+
+  it('never search beyond it, and an account without a region searches nowhere', async () => {
+    const name = encodeURIComponent(p.world.victim.fullName);
+    for (const role of ['otherStaff', 'unscopedStaff', 'unscopedCenterAdmin'] as const) {
+      const res = await p.api('search', 'GET', `/registrants?q=${name}`, { token: await p.token(role) });
+      expect(JSON.stringify(res.body ?? ''), role).not.toContain(p.world.victim.registrantId);
+    }
+    expect((await p.api('search', 'GET', `/registrants?q=${name}`, { token: await p.token('unscopedStaff') })).status).toBe(403);
   });
 });
 

@@ -52,6 +52,8 @@ beforeAll(async () => {
   issuer = await startTestIssuer();
   svc = await startTestService(notificationsService, {
     JWKS_URL: issuer.jwksUrl,
+    // Registration's access check is unreachable here (nothing listens on port 9): staff reads answer 503.
+    REGISTRATION_URL: 'http://127.0.0.1:9/api/registration/v1',
     NOTIFY_EMAIL_TRANSPORT: 'smtp',
     SMTP_URL: smtp.url,
     NOTIFY_SMS_TRANSPORT: 'sns',

@@ -48,6 +48,12 @@ export async function isRegistrantOf(db: Db, registrantId: string, accountId: st
   return result.rowCount === 1;
 }
 
+/** The person's region (every staff rule is scoped by it); undefined when there is no such person. */
+export async function registrantRegion(db: Db, registrantId: string): Promise<string | undefined> {
+  const result = await db.query<{ region: string }>(`SELECT region FROM registration.registrants WHERE id = $1`, [registrantId]);
+  return result.rows[0]?.region;
+}
+
 /** The citizen's view of who looked: role and scope, never the staff member's identity. */
 export async function listAccess(db: Db, registrantId: string, limit: number): Promise<AccessLogEntry[]> {
   const result = await db.query<Omit<AccessLogEntry, 'occurredAt'> & { occurredAt: Date }>(

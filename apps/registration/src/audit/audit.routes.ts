@@ -1,11 +1,12 @@
-import { principalOf, requireRole } from '@jab/auth';
-import { accessLog, registrantIdParams } from '@jab/contracts';
+import { accessReasonOf, principalOf, requireRole } from '@jab/auth';
+import { accessLog, registrantIdParams, staffAccessRecorded, staffAccessRequest } from '@jab/contracts';
 import { parsed, validate, type ApiRoute } from '@jab/http';
 import { Router, type RequestHandler } from 'express';
 import type { Pool } from 'pg';
-import { accessLogFor } from './audit.service.js';
+import { accessLogFor, recordStaffAccess } from './audit.service.js';
 
 const schemas = { params: registrantIdParams };
+const recordSchemas = { params: registrantIdParams, body: staffAccessRequest };
 
 export function auditRouter(deps: { pool: Pool; authenticate: RequestHandler }): Router {
   const router = Router();
@@ -13,6 +14,16 @@ export function auditRouter(deps: { pool: Pool; authenticate: RequestHandler }):
     const { params } = parsed(req, schemas);
     res.json(await accessLogFor(deps.pool, principalOf(req).sub, params.id));
   });
+  router.post(
+    '/registrants/:id/access-log',
+    deps.authenticate,
+    requireRole('staff', 'center-admin', 'national-admin'),
+    validate(recordSchemas),
+    async (req, res) => {
+      const { params, body } = parsed(req, recordSchemas);
+      res.status(201).json(await recordStaffAccess(deps.pool, principalOf(req), params.id, body, accessReasonOf(req)));
+    },
+  );
   return router;
 }
 
@@ -28,6 +39,21 @@ export const auditRoutes: ApiRoute[] = [
       401: { description: 'Not signed in' },
       403: { description: 'Not a citizen' },
       404: { description: 'Not a person of your household' },
+    },
+  },
+  {
+    method: 'post',
+    path: '/registrants/:id/access-log',
+    summary:
+      'Staff, through another service, are about to read this person’s data held there (their message history): allowed for staff of the person’s region and national admins, with a reason (X-Access-Reason); writes the access-log row the citizen sees',
+    tags: ['audit'],
+    request: recordSchemas,
+    responses: {
+      201: { description: 'Allowed and recorded', schema: staffAccessRecorded },
+      400: { description: 'No reason, or an unknown action' },
+      401: { description: 'Not signed in' },
+      403: { description: 'A citizen, or a person outside the staff member’s region' },
+      404: { description: 'No such person' },
     },
   },
 ];

@@ -109,3 +109,37 @@ describe('the citizen’s access log', () => {
     expect(await auditRows()).toHaveLength(2);
   });
 });
+
+describe('an access recorded for another service (message history)', () => {
+  const record = (token: string, body: unknown, reason?: string) =>
+    call<Problem & { region?: string }>(svc, 'POST', `/registrants/${personId}/access-log${reason ? `?reason=${encodeURIComponent(reason)}` : ''}`, {
+      token,
+      body,
+    });
+  const messageReads = async () => (await auditRows()).filter((r) => r.action === 'messages.read');
+
+  it('refuses staff outside the person’s region, a missing reason and an unknown action, recording nothing', async () => {
+    expect((await record(staff.outsider, { action: 'messages.read' }, 'support call')).status).toBe(403);
+    const noReason = await record(staff.nurse, { action: 'messages.read' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.errors?.[0].path).toBe('headers.x-access-reason');
+    const unknown = await record(staff.nurse, { action: 'records.delete' }, 'support call');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors?.[0].path).toBe('body.action');
+    expect((await record(citizen, { action: 'messages.read' }, 'support call')).status).toBe(403);
+    expect(await messageReads()).toEqual([]);
+  });
+
+  it('writes the row the citizen sees, in any script, for staff of the region and national admins', async () => {
+    const nurse = await record(staff.nurse, { action: 'messages.read' }, 'पुष्टि संदेश नहीं मिला');
+    expect(nurse.status).toBe(201);
+    expect(nurse.body).toEqual({ registrantId: personId, region: 'FR-IDF', action: 'messages.read' });
+    expect((await record(staff.admin, { action: 'messages.read' }, 'support call')).status).toBe(201);
+    expect((await messageReads()).map((r) => [r.actor_role, r.reason])).toEqual([
+      ['staff', 'पुष्टि संदेश नहीं मिला'],
+      ['national-admin', 'support call'],
+    ]);
+    const log = await call<AccessLog>(svc, 'GET', `/registrants/${personId}/access-log`, { token: citizen });
+    expect(log.body.items.filter((e) => e.action === 'messages.read').map((e) => e.role)).toEqual(['national-admin', 'staff']);
+  });
+});
