@@ -38,6 +38,13 @@ describe('loadConfig', () => {
     expect(message).toContain('ROLE');
   });
 
+  it('takes an optional DATABASE_READ_URL for reads that tolerate lag, a postgres:// URL like DATABASE_URL', () => {
+    expect(loadConfig(schema, good).DATABASE_READ_URL).toBeUndefined();
+    const reader = 'postgres://jab.cluster-ro.example:5432/jab?sslmode=no-verify';
+    expect(loadConfig(schema, { ...good, DATABASE_READ_URL: reader }).DATABASE_READ_URL).toBe(reader);
+    expect(() => loadConfig(schema, { ...good, DATABASE_READ_URL: 'mysql://x' })).toThrow(/DATABASE_READ_URL: must be a postgres:\/\/ URL/);
+  });
+
   it('reads NAME from the file named by NAME_FILE, unless NAME is set, and reports unreadable files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jab-config-'));
     writeFileSync(join(dir, 'jwks'), 'http://registration:3001/jwks.json\n');

@@ -28,6 +28,11 @@ export const baseConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
+  /**
+   * The Aurora reader endpoint, for reads that may be a second behind (docs/decisions/0006);
+   * unset, they go to DATABASE_URL. Best reached with a role that may only read.
+   */
+  DATABASE_READ_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }),
   /** Prefix for every Redis key and BullMQ queue of this deployment. */
   REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default('jab'),

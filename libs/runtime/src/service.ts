@@ -19,7 +19,14 @@ import { publishQueueDepth } from './queue-depth.js';
 export interface ServiceContext<C extends BaseConfig> {
   config: C;
   logger: Logger;
+  /** The writer: every write, and every read a write or a booking decides on. */
   pool: Pool;
+  /**
+   * Reads that may be a second behind (lists, exports): the Aurora reader when
+   * DATABASE_READ_URL is set, otherwise the writer's own pool. Never for a write, nor for
+   * a read right after the caller's own write (docs/decisions/0006-read-replica.md).
+   */
+  readPool: Pool;
   /** Request-path Redis client: fails fast while Redis is away. */
   redis: Redis;
   registry: Registry;
@@ -119,15 +126,19 @@ export async function runService<C extends BaseConfig>(
     return undefined;
   }
   const pool = createPool(config.DATABASE_URL, { applicationName: `${def.name}-${config.ROLE}` });
+  const readPool = config.DATABASE_READ_URL
+    ? createPool(config.DATABASE_READ_URL, { applicationName: `${def.name}-${config.ROLE}-reader` })
+    : pool;
+  const closePools = async () => void (await Promise.all([pool.end(), readPool !== pool && readPool.end()]));
   const [command, ...args] = argv;
 
   if (command) {
     try {
       if (command === 'migrate') await migrate({ databaseUrl: config.DATABASE_URL, schema: def.name, dir: def.migrationsDir, logger });
-      else if (def.commands?.[command]) await def.commands[command]({ config, logger, pool }, args, env);
+      else if (def.commands?.[command]) await def.commands[command]({ config, logger, pool, readPool }, args, env);
       else throw new Error(`unknown command "${command}"; known: check-config, migrate, ${Object.keys(def.commands ?? {}).join(', ')}`);
     } finally {
-      await pool.end();
+      await closePools();
     }
     return undefined;
   }
@@ -142,6 +153,7 @@ export async function runService<C extends BaseConfig>(
     config,
     logger,
     pool,
+    readPool,
     redis,
     registry,
     onClose: (name, run) => closers.push({ name, run: async () => void (await run()) }),
@@ -154,7 +166,7 @@ export async function runService<C extends BaseConfig>(
     registry,
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY_HOPS,
-    readiness: [pgCheck(pool), redisCheck(redis)],
+    readiness: [pgCheck(pool), ...(readPool === pool ? [] : [pgCheck(readPool, 'postgres-reader')]), redisCheck(redis)],
     openapi: parts?.routes ? createOpenApi({ service: def.name, version: '1', routes: parts.routes }) : undefined,
   });
   for (const router of parts?.routers ?? []) app.use(`/api/${def.name}/v1`, router);
@@ -221,7 +233,7 @@ export async function runService<C extends BaseConfig>(
       { name: 'workers', run: async () => void (await Promise.all(workers.map((w) => w.close()))) },
       ...closers,
       { name: 'redis', run: async () => void (await Promise.all([redis.quit(), workerRedis?.quit()])) },
-      { name: 'postgres', run: () => pool.end() },
+      { name: 'postgres', run: closePools },
     ],
   });
   logger.info({ port: server.port, workers: workers.length, relay: Boolean(relay) }, 'service started');

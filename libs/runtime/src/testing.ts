@@ -5,12 +5,13 @@
  */
 import { createSigner, generateSigningKey, type Role, type Signer } from '@jab/auth';
 import type { BaseConfig } from '@jab/config';
-import { cleanRedisPrefix, createTestDatabase, redisUrl, testPrefix, waitFor, type TestDatabase } from '@jab/testing';
-import { eventJobId } from '@jab/db';
+import { adminUrl, cleanRedisPrefix, createTestDatabase, redisUrl, testPrefix, waitFor, type TestDatabase } from '@jab/testing';
+import { eventJobId, migrate } from '@jab/db';
 import { createLogger } from '@jab/logger';
 import { createQueue, createRedis, type JabQueue } from '@jab/queue';
 import { Redis } from 'ioredis';
 import { createServer, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { AUDIENCE, ISSUER, runService, type ServiceDefinition } from './service.js';
@@ -158,6 +159,65 @@ export async function startTestService<C extends BaseConfig>(
       const redis = new Redis(redisUrl());
       await cleanRedisPrefix(redis, prefix);
       await redis.quit();
+    },
+  };
+}
+
+export interface TestReader {
+  /** For `DATABASE_READ_URL`: the reader database through a role that may only read. */
+  url: string;
+  /** An owner's pool on the reader database, to put there what replication would have. */
+  pool: pg.Pool;
+  /** Copies rows of `table` matching `where` from `from` (the writer) to the reader, as replication would. */
+  replicate(from: pg.Pool, table: string, where: string, params?: unknown[]): Promise<number>;
+  drop(): Promise<void>;
+}
+
+/**
+ * A stand-in for the Aurora reader of `def`'s service: its own database with the service's
+ * schema, which nothing replicates into, reached through a role with SELECT only (a replica
+ * refuses writes too). A test copies into it what the replica would hold and so tells which
+ * reads it answered; any write routed to it fails.
+ */
+export async function createTestReader<C extends BaseConfig>(def: ServiceDefinition<C>): Promise<TestReader> {
+  const db = await createTestDatabase(`${def.name}_reader`);
+  const owner = new pg.Pool({ connectionString: db.url, max: 2, application_name: 'jab-test-reader' });
+  owner.on('error', () => undefined);
+  const role = `${db.name}_ro`;
+  const password = randomBytes(16).toString('hex');
+  try {
+    await migrate({ databaseUrl: db.url, schema: def.name, dir: def.migrationsDir, logger: createLogger({ service: 'test', level: 'silent' }) });
+    await owner.query(`CREATE ROLE "${role}" LOGIN PASSWORD '${password}'`);
+    await owner.query(`GRANT CONNECT ON DATABASE "${db.name}" TO "${role}"`);
+    await owner.query(`GRANT USAGE ON SCHEMA "${def.name}" TO "${role}"`);
+    await owner.query(`GRANT SELECT ON ALL TABLES IN SCHEMA "${def.name}" TO "${role}"`);
+  } catch (error) {
+    await owner.end();
+    await db.drop();
+    throw error;
+  }
+  const url = new URL(db.url);
+  url.username = role;
+  url.password = password;
+  return {
+    url: url.toString(),
+    pool: owner,
+    replicate: async (from, table, where, params = []) => {
+      const { rows } = await from.query<{ row: unknown }>(`SELECT row_to_json(t) AS row FROM ${table} t WHERE ${where}`, params);
+      for (const { row } of rows) await owner.query(`INSERT INTO ${table} SELECT * FROM json_populate_record(NULL::${table}, $1)`, [row]);
+      return rows.length;
+    },
+    drop: async () => {
+      await owner.end();
+      await db.drop();
+      // Roles belong to the cluster, not the database: the grants went with it, the role goes now.
+      const admin = new pg.Client({ connectionString: adminUrl(), application_name: 'jab-test-reader' });
+      await admin.connect();
+      try {
+        await admin.query(`DROP ROLE IF EXISTS "${role}"`);
+      } finally {
+        await admin.end();
+      }
     },
   };
 }

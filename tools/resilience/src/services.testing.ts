@@ -43,7 +43,7 @@ export async function withServiceContext<C extends BaseConfig, T>(
   const pool = createPool(config.DATABASE_URL, { applicationName: `${def.name}-resilience` });
   const redis = createRedis(config.REDIS_URL, { forWorker: false, logger, name: `${def.name}-resilience` });
   const closers: (() => Promise<unknown> | unknown)[] = [];
-  const ctx: ServiceContext<C> = { config, logger, pool, redis, registry: new Registry(), onClose: (_name, run) => closers.push(run) };
+  const ctx: ServiceContext<C> = { config, logger, pool, readPool: pool, redis, registry: new Registry(), onClose: (_name, run) => closers.push(run) };
   try {
     return await fn(ctx);
   } finally {
