@@ -21,7 +21,8 @@ export async function buildApi(ctx: ServiceContext<RegistrationConfig>): Promise
   // One key pair signs tokens and health cards; the JWKS publishes it under both kids.
   const cards = await createHealthCardKey({ privateJwk: key.privateJwk, issuer: ctx.config.SHC_ISSUER_URL });
   const signer = publishingHealthCardKey(createSigner({ privateJwk: key.privateJwk, kid: key.kid, issuer: ISSUER }), cards);
-  const deps = { pool: ctx.pool, signer, audience: AUDIENCE };
+  // Writes and what they decide on go to the writer; lists and exports may use the reader (decision 0006).
+  const deps = { pool: ctx.pool, readPool: ctx.readPool, signer, audience: AUDIENCE };
   // One entry per component: its routers and the routes it documents in OpenAPI.
   const components: ApiParts[] = [
     ...identityComponents(ctx, deps),

@@ -2,17 +2,18 @@ import { accessReasonOf, principalOf, requireRole } from '@jab/auth';
 import { accessLog, registrantIdParams, staffAccessRecorded, staffAccessRequest } from '@jab/contracts';
 import { parsed, validate, type ApiRoute } from '@jab/http';
 import { Router, type RequestHandler } from 'express';
-import type { Pool } from 'pg';
+import type { Pools } from '../pools.js';
 import { accessLogFor, recordStaffAccess } from './audit.service.js';
 
 const schemas = { params: registrantIdParams };
 const recordSchemas = { params: registrantIdParams, body: staffAccessRequest };
 
-export function auditRouter(deps: { pool: Pool; authenticate: RequestHandler }): Router {
+export function auditRouter(deps: Pools & { authenticate: RequestHandler }): Router {
   const router = Router();
   router.get('/registrants/:id/access-log', deps.authenticate, requireRole('citizen'), validate(schemas), async (req, res) => {
     const { params } = parsed(req, schemas);
-    res.json(await accessLogFor(deps.pool, principalOf(req).sub, params.id));
+    // The household's own history of staff reads: a second behind is still the history.
+    res.json(await accessLogFor(deps.readPool, principalOf(req).sub, params.id));
   });
   router.post(
     '/registrants/:id/access-log',

@@ -16,20 +16,22 @@ import { parsed, validate, type ApiRoute } from '@jab/http';
 import { Router } from 'express';
 import type { Pool } from 'pg';
 import { z } from 'zod';
+import { readerOf } from '../pools.js';
 import { listCampaigns, listLots, listVaccines } from './catalogue.repo.js';
 import { createCampaign, createLot, createVaccine, recallLot } from './catalogue.service.js';
 
 const lotParams = z.object({ lotId: z.uuid() });
 const STAFF = ['staff', 'center-admin', 'national-admin'] as const;
 
-export function catalogueRouter(deps: { pool: Pool; verifier: Verifier }): Router {
+export function catalogueRouter(deps: { pool: Pool; readPool?: Pool; verifier: Verifier }): Router {
   const router = Router();
   const auth = authenticate(deps.verifier);
   const admin = [auth, requireRole('national-admin')];
 
-  // The vaccine catalogue is public: the citizen portal names what each center offers.
+  // The vaccine catalogue is public: the citizen portal names what each center offers. It
+  // changes a few times a campaign, so the reader's second of lag is harmless.
   router.get('/vaccines', async (_req, res) => {
-    res.json({ items: await listVaccines(deps.pool) });
+    res.json({ items: await listVaccines(readerOf(deps)) });
   });
   const vaccine = { body: createVaccineRequest };
   router.post('/vaccines', ...admin, validate(vaccine), async (req, res) => {
@@ -38,7 +40,7 @@ export function catalogueRouter(deps: { pool: Pool; verifier: Verifier }): Route
   });
 
   router.get('/campaigns', auth, requireScopedRole(...STAFF), async (_req, res) => {
-    res.json({ items: await listCampaigns(deps.pool) });
+    res.json({ items: await listCampaigns(readerOf(deps)) });
   });
   const campaign = { body: createCampaignRequest };
   router.post('/campaigns', ...admin, validate(campaign), async (req, res) => {
@@ -47,6 +49,7 @@ export function catalogueRouter(deps: { pool: Pool; verifier: Verifier }): Route
   });
 
   const lots = { query: lotListQuery };
+  // The writer: the admin's lot page reloads right after a recall, and vaccinators pick from it.
   router.get('/lots', auth, requireScopedRole(...STAFF), validate(lots), async (req, res) => {
     res.json({ items: await listLots(deps.pool, parsed(req, lots).query.vaccineId) });
   });

@@ -25,11 +25,11 @@ export function certificatesRouter(deps: CertificateDeps & { verifier: Verifier 
   const auth = authenticate(deps.verifier);
   router.get('/certificates', auth, validate(list), async (req, res) => {
     const reason = reasonOf(req);
-    res.json({ items: await listCertificates(deps.pool, principalOf(req), parsed(req, list).query, reason) });
+    res.json({ items: await listCertificates(deps, principalOf(req), parsed(req, list).query, reason) });
   });
   router.get('/certificates/:certificateId', auth, validate(one), async (req, res) => {
     const reason = reasonOf(req);
-    res.json(await getCertificate(deps.pool, principalOf(req), parsed(req, one).params.certificateId, reason));
+    res.json(await getCertificate(deps, principalOf(req), parsed(req, one).params.certificateId, reason));
   });
   // Public: anyone shown a card may check it. Always 200 with `valid`, except for malformed input.
   router.post('/certificates/verify', validate(verify), async (req, res) => {

@@ -39,11 +39,12 @@ export interface RecordsWorld {
 
 const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
-export async function startRecordsWorld(): Promise<RecordsWorld> {
+/** `env`: settings on top of the world's own (a `DATABASE_READ_URL`, say). */
+export async function startRecordsWorld(env: Record<string, string> = {}): Promise<RecordsWorld> {
   const key = await generateSigningKey();
   const svc = await startTestService(
     registrationService,
-    identityTestEnv({ JWT_PRIVATE_JWK: JSON.stringify(key.privateJwk), JWT_KEY_ID: 'jab-1', SHC_ISSUER_URL: SHC_ISSUER }),
+    identityTestEnv({ JWT_PRIVATE_JWK: JSON.stringify(key.privateJwk), JWT_KEY_ID: 'jab-1', SHC_ISSUER_URL: SHC_ISSUER, ...env }),
   );
   const signer = createSigner({ privateJwk: key.privateJwk, kid: 'jab-1', issuer: ISSUER });
   const token: RecordsWorld['token'] = (role, extra = {}) =>

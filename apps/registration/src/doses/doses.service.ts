@@ -40,6 +40,8 @@ export const SCHEMA = 'registration';
 
 export interface DoseDeps {
   pool: Pool;
+  /** For the citizen's list of doses, which may be a second behind (see `readerOf`). */
+  readPool?: Pool;
   /** Signs the health card issued with every dose. */
   cards: HealthCardKey;
 }

@@ -2,18 +2,18 @@ import { authenticate, principalOf, type Verifier } from '@jab/auth';
 import { accessReasonQuery, fhirBundle, registrantIdParams } from '@jab/contracts';
 import { parsed, validate, type ApiRoute } from '@jab/http';
 import { Router } from 'express';
-import type { Pool } from 'pg';
 import { accessReasonOf } from '../audit/audit.js';
+import type { Pools } from '../pools.js';
 import { exportRegistrant } from './fhir.service.js';
 
 const schemas = { params: registrantIdParams, query: accessReasonQuery };
 
-export function fhirRouter(deps: { pool: Pool; verifier: Verifier }): Router {
+export function fhirRouter(deps: Pools & { verifier: Verifier }): Router {
   const router = Router();
   router.get('/registrants/:id/fhir', authenticate(deps.verifier), validate(schemas), async (req, res) => {
     const principal = principalOf(req);
     const reason = principal.role === 'citizen' ? undefined : accessReasonOf(req);
-    const bundle = await exportRegistrant(deps.pool, principal, parsed(req, schemas).params.id, reason);
+    const bundle = await exportRegistrant(deps, principal, parsed(req, schemas).params.id, reason);
     res.type('application/fhir+json').send(JSON.stringify(bundle));
   });
   return router;

@@ -2,9 +2,9 @@ import { authenticate, createVerifier, type Signer } from '@jab/auth';
 import { parsed } from '@jab/http';
 import { ISSUER, type ApiParts, type ServiceContext } from '@jab/runtime';
 import { otpRequest, registrantCreateRequest, staffSessionRequest } from '@jab/contracts';
-import type { Pool } from 'pg';
 import { auditRouter, auditRoutes } from '../audit/audit.routes.js';
 import type { RegistrationConfig } from '../config.js';
+import type { Pools } from '../pools.js';
 import { registrantsRouter, registrantsRoutes } from '../registrants/registrants.routes.js';
 import { destinationHash, emailKey } from './credentials.js';
 import { identityRouter, identityRoutes } from './identity.routes.js';
@@ -18,7 +18,7 @@ import { sessionsRouter, sessionsRoutes } from './sessions.routes.js';
  */
 export function identityComponents(
   ctx: ServiceContext<RegistrationConfig>,
-  deps: { pool: Pool; signer: Signer; audience: string },
+  deps: Pools & { signer: Signer; audience: string },
 ): ApiParts[] {
   const { config } = ctx;
   const secrets = identitySecrets(config, ctx.logger);
@@ -68,6 +68,6 @@ export function identityComponents(
   return [
     { routers: [registrantsRouter({ ...deps, secrets, authenticate: auth }, registrationLimits)], routes: registrantsRoutes },
     { routers: [identityRouter(deps, staffSignInLimit), sessions], routes: [...identityRoutes, ...sessionsRoutes] },
-    { routers: [auditRouter({ pool: deps.pool, authenticate: auth })], routes: auditRoutes },
+    { routers: [auditRouter({ pool: deps.pool, readPool: deps.readPool, authenticate: auth })], routes: auditRoutes },
   ];
 }

@@ -63,6 +63,8 @@ export function registrantsRouter(deps: RegistrantsRouterDeps, limits: Registrat
     res.status(201).location(`registrants/${response.registrant.id}`).json(response);
   });
 
+  // The writer: the household is the page a citizen lands on right after adding or changing a
+  // person, and a lagging reader would show it without that change (decision 0006).
   router.get('/registrants', deps.authenticate, requireRole('citizen'), async (req, res) => {
     res.json({ items: await listHousehold(deps.pool, principalOf(req).sub) });
   });
@@ -70,6 +72,7 @@ export function registrantsRouter(deps: RegistrantsRouterDeps, limits: Registrat
   router.get('/registrants/:id', deps.authenticate, validate(staffReadSchemas), async (req, res) => {
     const { params } = parsed(req, idSchemas);
     const principal = principalOf(req);
+    // A citizen's own person is the Location of the registration that created it: the writer.
     if (principal.role === 'citizen') return void res.json(await readOwnRegistrant(deps.pool, principal.sub, params.id));
     res.json(await readRegistrantAsStaff(deps, principal, params.id, accessReasonOf(req)));
   });

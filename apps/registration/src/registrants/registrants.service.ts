@@ -16,6 +16,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { recordAccess } from '../audit/audit.js';
 import { normalizeContact } from '../identity/credentials.js';
 import type { IdentitySecrets } from '../identity/secrets.js';
+import type { Pools } from '../pools.js';
 import { decryptNationalId, encryptNationalId, maskNationalId, nationalIdHash } from './national-id.js';
 import {
   findAccountContact,
@@ -33,8 +34,7 @@ import {
 export const SCHEMA = 'registration';
 export const HOUSEHOLD_SIZE = 4;
 
-export interface RegistrantDeps {
-  pool: Pool;
+export interface RegistrantDeps extends Pools {
   secrets: Pick<IdentitySecrets, 'nationalIdHashKey' | 'nationalIdEncKey'>;
 }
 
@@ -175,21 +175,23 @@ export function staffMaySee(staff: Principal, region: string): boolean {
   return actsInRegion(staff, region);
 }
 
-/** A staff read of a person: scoped, and audited in the same transaction as the read. */
+/**
+ * A staff read of a person: from the reader (staff find people through search, which
+ * trails registration by more than the replica does), scoped, and audited on the writer
+ * before answering.
+ */
 export async function readRegistrantAsStaff(
   deps: RegistrantDeps,
   staff: Principal,
   id: string,
   reason: string,
 ): Promise<StaffRegistrantView> {
-  return withTransaction(deps.pool, async (db) => {
-    const row = await findRegistrant(db, id);
-    if (!row) throw new NotFound('No such person.');
-    if (!staffMaySee(staff, row.region)) throw new Forbidden('This person is outside your region.');
-    await recordAccess(db, { actor: staff, registrantId: id, action: 'read', reason });
-    const nationalId = row.nationalIdEnc ? decryptNationalId(deps.secrets.nationalIdEncKey, row.id, row.nationalIdEnc) : null;
-    return { ...toView(row), accountId: row.accountId, nationalIdMasked: nationalId ? maskNationalId(nationalId) : null };
-  });
+  const row = await findRegistrant(deps.readPool, id);
+  if (!row) throw new NotFound('No such person.');
+  if (!staffMaySee(staff, row.region)) throw new Forbidden('This person is outside your region.');
+  await recordAccess(deps.pool, { actor: staff, registrantId: id, action: 'read', reason });
+  const nationalId = row.nationalIdEnc ? decryptNationalId(deps.secrets.nationalIdEncKey, row.id, row.nationalIdEnc) : null;
+  return { ...toView(row), accountId: row.accountId, nationalIdMasked: nationalId ? maskNationalId(nationalId) : null };
 }
 
 /** Changes a person of the caller's household, bumps its version and emits the whole record. */
