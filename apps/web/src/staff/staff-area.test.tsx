@@ -152,10 +152,13 @@ describe('check-in and dose', () => {
   });
 
   it('shows an unknown code next to the code field', async () => {
+    // The page also loads the staff member's center: it gets the real one, not the day list's shape.
     stubFetch((url) =>
       url === '/api/registration/v1/check-ins'
         ? json(404, { type: 'about:blank', title: 'Not Found', status: 404, detail: 'No appointment has this code.', errors: [{ path: 'body.appointmentCode', message: 'is unknown' }] }, 'application/problem+json')
-        : json(200, { centerId: CENTER_ID, date: '2025-03-10', timeZone: 'Europe/Paris', items: [], nextCursor: null }),
+        : url === `/api/registration/v1/centers/${CENTER_ID}`
+          ? json(200, center)
+          : json(200, { centerId: CENTER_ID, date: '2025-03-10', timeZone: 'Europe/Paris', items: [], nextCursor: null }),
     );
     await renderWithApp(<StaffArea />, { staff: session, path: '/today' });
 
