@@ -16,16 +16,17 @@ const CACHE_NAME = 'analytics-dashboards';
 /** `codeDir`: the folder of the entry, so a report task starts this same code. */
 export function buildApi(codeDir: string) {
   return async (ctx: ServiceContext<AnalyticsConfig>): Promise<ApiParts> => {
-    const { config, logger, pool, redis, registry } = ctx;
+    const { config, logger, pool, readPool, redis, registry } = ctx;
     const verifier = jwksVerifier(config.JWKS_URL);
     const cache = createCache({ redis, prefix: `${config.REDIS_PREFIX}:analytics:dashboards`, name: CACHE_NAME, registry, logger });
     cacheHitRatioGauge(registry, CACHE_NAME);
     const dashboards = createDashboards({
-      pool,
+      readPool,
       cache,
       version: dataVersion(redis, config.REDIS_PREFIX),
       ttlSeconds: config.DASHBOARD_CACHE_TTL_SECONDS,
     });
+    // Report rows (status, progress) are polled right after they are written: the writer.
     const reports = createReports({ pool, logger, store: await reportStore(config), runner: await taskRunner(config, logger, codeDir) });
     const components: ApiParts[] = [
       { routers: [dashboardsRouter({ dashboards, verifier })], routes: dashboardsRoutes },

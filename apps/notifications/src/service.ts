@@ -39,14 +39,14 @@ export const notificationsService = defineService({
   name: 'notifications',
   config: notificationsConfig,
   migrationsDir: migrationsNear(import.meta.dirname),
-  api: ({ config, pool, redis, logger }) => {
+  api: ({ config, pool, readPool, redis, logger }) => {
     const verifier = jwksVerifier(config.JWKS_URL);
     // The dashboard's queues share the request-path client: it fails fast while Redis is away.
     const queues = openQueues(redis, logger, config.REDIS_PREFIX);
     return {
       routers: [
         messagesRouter({
-          pool,
+          readPool,
           verifier,
           staffAccess: staffAccessClient({ baseUrl: config.REGISTRATION_URL, timeoutMs: config.ACCESS_CHECK_TIMEOUT_MS }),
         }),

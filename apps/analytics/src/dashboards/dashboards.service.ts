@@ -18,7 +18,8 @@ import type { Filters, Interval } from './dashboards.repo.js';
 import { scoped, type Viewer } from './scope.js';
 
 export interface DashboardDeps {
-  pool: Pool;
+  /** Dashboards only read, and may be a second behind: the Aurora reader (decision 0006). */
+  readPool: Pool;
   cache: Cache;
   version: DataVersion;
   ttlSeconds: number;
@@ -58,7 +59,7 @@ const sum = (rows: { n: number }[]) => rows.reduce((s, r) => s + r.n, 0);
  * Dashboard reads: scoped to the viewer, answered from Redis when the same question
  * was asked since the last change (the data version is part of every key).
  */
-export function createDashboards({ pool, cache, version, ttlSeconds }: DashboardDeps) {
+export function createDashboards({ readPool: pool, cache, version, ttlSeconds }: DashboardDeps) {
   async function cached<T>(name: string, f: Filters, extra: (string | number)[], load: () => Promise<T>): Promise<T> {
     const key = [await version.current(), name, f.from ?? '', f.to ?? '', f.region ?? '*', f.vaccine ?? '*', ...extra].join('|');
     return cache.getOrLoad(key, ttlSeconds, load);

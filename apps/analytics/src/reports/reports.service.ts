@@ -92,10 +92,15 @@ export type Reports = ReturnType<typeof createReports>;
 
 /**
  * The task side (`run-report <id>`): streams the report's rows from a cursor through
- * csv-stringify into the store, recording progress, then the result.
+ * csv-stringify into the store, recording progress, then the result. The rows come from
+ * the reader (an export may be a second behind, and its long snapshot stays off the
+ * writer); the report's own row (taken, progress, outcome) is written to the writer.
  */
-export async function runReport(deps: { pool: Pool; store: ReportStore; logger: Logger; batchSize?: number }, id: string): Promise<void> {
-  const { pool, store, logger, batchSize = 5_000 } = deps;
+export async function runReport(
+  deps: { pool: Pool; readPool: Pool; store: ReportStore; logger: Logger; batchSize?: number },
+  id: string,
+): Promise<void> {
+  const { pool, readPool, store, logger, batchSize = 5_000 } = deps;
   const report = await repo.startReport(pool, id);
   if (!report) throw new Error(`report ${id} is unknown or was already started`);
   const key = `reports/${id}.csv`;
@@ -104,7 +109,7 @@ export async function runReport(deps: { pool: Pool; store: ReportStore; logger: 
   let shown = 0;
 
   async function* rows() {
-    for await (const batch of repo.cursorBatches(pool, query, batchSize)) {
+    for await (const batch of repo.cursorBatches(readPool, query, batchSize)) {
       yield* batch.rows;
       written += batch.rows.length;
       // 100 only once the file is stored.

@@ -151,7 +151,7 @@ describe('reports', () => {
     const id = '00000000-0000-4000-8000-0000000000c1';
     await insertReport(svc.pool, { id, kind: 'coverage', filters: { region: 'SE-AB', vaccine: SMALL_VACCINE }, requestedBy: 'admin-1' });
     const dir = await mkdtemp(join(tmpdir(), 'jab-reports-'));
-    await runReport({ pool: svc.pool, store: new LocalReportStore(dir), logger, batchSize: 1 }, id);
+    await runReport({ pool: svc.pool, readPool: svc.pool, store: new LocalReportStore(dir), logger, batchSize: 1 }, id);
     const rows = parse(await readFile(join(dir, `reports/${id}.csv`), 'utf8'), { columns: true }) as Record<string, string>[];
     const people = 40;
     expect(rows).toContainEqual({

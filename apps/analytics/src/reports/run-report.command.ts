@@ -8,5 +8,5 @@ import { runReport } from './reports.service.js';
 export async function runReportCommand(ctx: Omit<ServiceContext<AnalyticsConfig>, 'redis' | 'registry' | 'onClose'>, args: string[]): Promise<void> {
   const id = z.uuid().safeParse(args[0]);
   if (!id.success) throw new Error('usage: run-report <report id>');
-  await runReport({ pool: ctx.pool, store: await reportStore(ctx.config), logger: ctx.logger }, id.data);
+  await runReport({ pool: ctx.pool, readPool: ctx.readPool, store: await reportStore(ctx.config), logger: ctx.logger }, id.data);
 }

@@ -8,7 +8,8 @@ import type { StaffAccessClient } from './staff-access.client.js';
 
 const schemas = { query: messagesQuery };
 
-export function messagesRouter(deps: { pool: Pool; verifier: Verifier; staffAccess: StaffAccessClient }): Router {
+/** `readPool`: message histories may be a second behind, so they come from the Aurora reader (decision 0006). */
+export function messagesRouter(deps: { readPool: Pool; verifier: Verifier; staffAccess: StaffAccessClient }): Router {
   const router = Router();
   router.get(
     '/messages',
@@ -20,7 +21,7 @@ export function messagesRouter(deps: { pool: Pool; verifier: Verifier; staffAcce
       const principal = principalOf(req);
       // A citizen reads only the messages of their own household account (the token's subject).
       if (principal.role === 'citizen') {
-        res.json({ items: await listForAccount(deps.pool, principal.sub, query.limit) });
+        res.json({ items: await listForAccount(deps.readPool, principal.sub, query.limit) });
         return;
       }
       if (!query.registrantId) {
@@ -33,7 +34,7 @@ export function messagesRouter(deps: { pool: Pool; verifier: Verifier; staffAcce
         reason: accessReasonOf(req),
         action: 'messages.read',
       });
-      res.json({ items: await listForRegistrant(deps.pool, query.registrantId, query.limit) });
+      res.json({ items: await listForRegistrant(deps.readPool, query.registrantId, query.limit) });
     },
   );
   return router;
