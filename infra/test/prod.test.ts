@@ -295,6 +295,32 @@ describe('services', () => {
     t.data.resourcePropertiesCountIs('AWS::SecretsManager::Secret', { GenerateSecretString: { PasswordLength: 43, ExcludePunctuation: true, IncludeSpace: false } }, 5);
   });
 
+  it('sends reads that tolerate lag to the Aurora reader endpoint (registration, notifications, analytics; never search), writes to the writer', () => {
+    const [cluster] = Object.keys(t.data.findResources('AWS::RDS::DBCluster'));
+    const outputs = t.data.toJSON()['Outputs'] as Record<string, { Value: unknown; Export?: { Name: string } }>;
+    const exported = new Map(Object.values(outputs).flatMap((o) => (o.Export ? [[o.Export.Name, o.Value] as const] : [])));
+    // The data-stack attribute a URL's host is imported from, and the port and database it names.
+    const endpointOf = (url: unknown) => {
+      const [scheme, host, colon, port, path] = (url as { 'Fn::Join': [string, { 'Fn::ImportValue': string }[]] })['Fn::Join'][1];
+      expect([scheme, colon, path]).toEqual(['postgres://', ':', '/jab?sslmode=no-verify']);
+      expect(exported.get(port?.['Fn::ImportValue'] ?? '')).toEqual({ 'Fn::GetAtt': [cluster, 'Endpoint.Port'] });
+      return exported.get(host?.['Fn::ImportValue'] ?? '');
+    };
+    const readers = ['registration', 'notifications', 'analytics'];
+    const tasks = Object.values(t.services.findResources('AWS::ECS::TaskDefinition'));
+    expect(tasks).toHaveLength(apiCount + workerCount);
+    for (const task of tasks) {
+      const family = task.Properties.Family as string;
+      const env = Object.fromEntries((task.Properties.ContainerDefinitions[0].Environment as { Name: string; Value: unknown }[]).map((e) => [e.Name, e.Value]));
+      expect(endpointOf(env['DATABASE_URL']), family).toEqual({ 'Fn::GetAtt': [cluster, 'Endpoint.Address'] });
+      if (readers.some((name) => family.startsWith(`jab-prod-${name}-`))) {
+        expect(endpointOf(env['DATABASE_READ_URL']), family).toEqual({ 'Fn::GetAtt': [cluster, 'ReadEndpoint.Address'] });
+      } else {
+        expect(env, family).not.toHaveProperty('DATABASE_READ_URL');
+      }
+    }
+  });
+
   it('serves HTTPS with the configured certificate, and no plain HTTP (CloudFront reaches it over HTTPS only)', () => {
     t.services.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 443,

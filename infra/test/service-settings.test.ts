@@ -16,6 +16,7 @@ const repoRoot = join(import.meta.dirname, '../..');
 /** Plausible values for what CloudFormation resolves at deploy time (tokens) and Secrets Manager holds. */
 const resolved: Record<string, string> = {
   DATABASE_URL: 'postgres://jab.cluster.example:5432/jab?sslmode=no-verify',
+  DATABASE_READ_URL: 'postgres://jab.cluster-ro.example:5432/jab?sslmode=no-verify',
   OPENSEARCH_URL: 'https://search.example',
   SES_EVENTS_TOPIC_ARN: 'arn:aws:sns:eu-central-1:111111111111:jab-prod-EmailEvents',
   REPORT_BUCKET: 'jab-prod-reports',

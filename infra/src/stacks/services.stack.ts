@@ -7,6 +7,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as rds from 'aws-cdk-lib/aws-rds';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -37,6 +38,12 @@ export const SERVICE_KEYS: Partial<Record<ServiceName, AppKeyName[]>> = {
   notifications: ['OTP_SEALING_KEY'],
   search: ['SEARCH_CURSOR_KEY'],
 };
+/**
+ * Services whose reads that tolerate a second of lag go to the Aurora reader endpoint
+ * (DATABASE_READ_URL, docs/decisions/0006-read-replica.md). Search reads OpenSearch, so its
+ * tasks open no reader pool.
+ */
+export const READER_SERVICES: readonly ServiceName[] = ['registration', 'notifications', 'analytics'];
 /** CodeDeploy's test listener: the green tasks answer here before any user traffic moves. */
 export const TEST_LISTENER_PORT = 8443;
 /** Who may reach the test listener directly (the security group here, the ALB's web ACL in the edge stack). */
@@ -335,8 +342,9 @@ export class ServicesStack extends Stack {
     const db = data.database.clusterEndpoint;
     // The user and password come from the rotated secret as PGUSER/PGPASSWORD, which pg
     // reads when the URL has none: the URL itself holds no credential.
+    const databaseUrl = (endpoint: rds.Endpoint) => `postgres://${endpoint.hostname}:${endpoint.port}/${DATABASE_NAME}?sslmode=no-verify`;
     const environment: Record<string, string> = {
-      DATABASE_URL: `postgres://${db.hostname}:${db.port}/${DATABASE_NAME}?sslmode=no-verify`,
+      DATABASE_URL: databaseUrl(db),
       REDIS_PREFIX: `jab-${config.name}`,
       // The Environment dimension of the custom metrics (Jab/WaitingJobs) the workers publish.
       JAB_ENVIRONMENT: config.name,
@@ -350,6 +358,9 @@ export class ServicesStack extends Stack {
       REDIS_URL: ecs.Secret.fromSecretsManager(data.redis.urlSecret),
     };
     for (const key of SERVICE_KEYS[spec.name] ?? []) secrets[key] = ecs.Secret.fromSecretsManager(data.appKeys[key]);
+    // Same user: the reader instance refuses every write whoever asks, and with no replica
+    // up (failover) the reader endpoint resolves to the writer, so reads go on.
+    if (READER_SERVICES.includes(spec.name)) environment.DATABASE_READ_URL = databaseUrl(data.database.clusterReadEndpoint);
     if (spec.name === 'registration') {
       secrets.JWT_PRIVATE_JWK = ecs.Secret.fromSecretsManager(data.jwtSigningKey);
       // The `iss` of vaccination certificates: verifiers fetch its /.well-known/jwks.json.
