@@ -124,6 +124,10 @@ export function composeProblems(text: string): string[] {
       if (!/^postgres(ql)?:\/\/.+\/jab$/.test(env['DATABASE_URL'] ?? '')) {
         problems.push(`${name}: DATABASE_URL is not a postgres:// URL of the jab database`);
       }
+      // Optional: unset, lag-tolerant reads use DATABASE_URL (one PostgreSQL here, the Aurora reader in AWS).
+      if ('DATABASE_READ_URL' in env && !/^postgres(ql)?:\/\/.+\/jab$/.test(env['DATABASE_READ_URL'] ?? '')) {
+        problems.push(`${name}: DATABASE_READ_URL is not a postgres:// URL of the jab database`);
+      }
       if (!/^rediss?:\/\//.test(env['REDIS_URL'] ?? '')) problems.push(`${name}: REDIS_URL is not a redis:// URL`);
 
       const test = healthTest(svc);

@@ -35,6 +35,7 @@ describe('docker-compose.yml', () => {
       ['a worker not waiting for its api', /search-api:\n(\s+)condition: service_healthy\n(\s+environment:\n\s+<<: \*env-search\n\s+ROLE: worker)/, 'search-api:\n$1condition: service_started\n$2', /search-worker: does not wait for search-api/],
       ['a dependency without a condition', /depends_on:\n(\s+)analytics-api:\n\s+condition: service_healthy/, 'depends_on:\n$1analytics-api: {}', /alb: depends on analytics-api without a condition/],
       ['redis evicting keys', '"noeviction"', '"allkeys-lru"', /redis: maxmemory-policy is not noeviction/],
+      ['a reader URL of another database', 'DATABASE_URL: postgres://jab:${POSTGRES_PASSWORD:-jab-dev-only}@postgres:5432/jab\n', 'DATABASE_URL: postgres://jab:${POSTGRES_PASSWORD:-jab-dev-only}@postgres:5432/jab\n  DATABASE_READ_URL: postgres://jab@postgres:5432/other\n', /registration-api: DATABASE_READ_URL is not a postgres:\/\/ URL of the jab database/],
       ['a stale JWKS URL', '/api/registration/v1/.well-known/jwks.json', '/api/registration/.well-known/jwks.json', /JWKS_URL/],
       ['postgres trusting the network', 'POSTGRES_DB: jab', 'POSTGRES_DB: jab\n      POSTGRES_HOST_AUTH_METHOD: trust', /postgres: trust authentication/],
       ['search defaulting to OpenSearch', '${SEARCH_ENGINE:-postgres}', 'opensearch', /SEARCH_ENGINE must default to postgres/],
