@@ -2,10 +2,20 @@ import { fileURLToPath } from 'node:url';
 import { createLogger } from '@jab/logger';
 import { closeAll, createQueue, createRedis, type JabQueue } from '@jab/queue';
 import { cleanRedisPrefix, createTestDatabase, redisUrl, tcpProxy, testPrefix, waitFor, type TestDatabase } from '@jab/testing';
-import type { Pool } from 'pg';
+import pg, { type Pool } from 'pg';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendEvent, createOutboxRelay, createPool, eventJobId, migrate, withTransaction, type OutboxRelay } from './index.js';
+import {
+  appendEvent,
+  createOutboxRelay,
+  createOutboxSignal,
+  createPool,
+  eventJobId,
+  migrate,
+  outboxChannel,
+  withTransaction,
+  type OutboxRelay,
+} from './index.js';
 
 const logger = createLogger({ service: 'db-test', level: 'silent' });
 const dir = fileURLToPath(new URL('./test-migrations', import.meta.url));
@@ -198,6 +208,30 @@ describe('outbox relay', () => {
     } finally {
       await r.stop();
       await proxy.close();
+    }
+  });
+});
+
+describe('createOutboxSignal', () => {
+  it('wakes a listener once for a burst of commits, and again for commits after it', async () => {
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => heard.push(n.channel));
+    await listener.query(`LISTEN ${outboxChannel(schema)}`);
+    try {
+      const signal = createOutboxSignal(pool, schema, (error) => {
+        throw error;
+      });
+      for (let i = 0; i < 20; i++) signal();
+      await waitFor(() => heard.length >= 1);
+      await new Promise((done) => setTimeout(done, 100));
+      // The first call sends; the 19 made while it was in flight share one more.
+      expect(heard).toEqual([outboxChannel(schema), outboxChannel(schema)]);
+      signal();
+      await waitFor(() => heard.length === 3);
+    } finally {
+      await listener.end();
     }
   });
 });

@@ -3,3 +3,4 @@ export * from './migrate.js';
 export * from './outbox.js';
 export * from './pool.js';
 export * from './relay.js';
+export * from './batcher.js';

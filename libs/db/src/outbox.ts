@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@jab/queue';
-import type { ClientBase } from 'pg';
+import type { ClientBase, Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { assertSchema } from './identifier.js';
 
@@ -67,4 +67,32 @@ export async function appendEvent<Type extends string, Data>(
   );
   await client.query(`SELECT pg_notify($1, '')`, [outboxChannel(schema)]);
   return envelope;
+}
+
+/**
+ * Wakes the relay after commits that wrote outbox rows without a NOTIFY of their own
+ * (group commit): one NOTIFY at a time, outside any writing transaction, however many
+ * commits asked for it meanwhile. A NOTIFY inside a transaction makes commits queue on
+ * PostgreSQL's notification lock; here at most one short transaction per round trip
+ * takes it. A lost signal costs only latency: the relay also polls.
+ */
+export function createOutboxSignal(pool: Pick<Pool, 'query'>, schema: string, onError: (error: unknown) => void): () => void {
+  const channel = outboxChannel(schema);
+  let sending = false;
+  let again = false;
+  const send = () => {
+    sending = true;
+    again = false;
+    pool
+      .query(`SELECT pg_notify($1, '')`, [channel])
+      .catch(onError)
+      .finally(() => {
+        sending = false;
+        if (again) send();
+      });
+  };
+  return () => {
+    if (sending) again = true;
+    else send();
+  };
 }

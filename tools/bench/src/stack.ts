@@ -214,7 +214,10 @@ export async function startService(name: ServiceName, options: StartServiceOptio
   const dir = await mkdtemp(join(tmpdir(), 'jab-bench-'));
   const logFile = join(dir, `${name}.log`);
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--conditions=@jab/source', '--import', 'tsx', join(ROOT, 'apps', name, 'src/main.ts')], {
+  // BENCH_CPU_PROF=<dir>: each service writes V8 CPU profiles there when it stops, one per thread
+  // (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; open it in Chrome's DevTools).
+  const profile = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [];
+  const child = spawn(process.execPath, [...profile, '--conditions=@jab/source', '--import', 'tsx', join(ROOT, 'apps', name, 'src/main.ts')], {
     cwd: ROOT,
     env: {
       PATH: process.env['PATH'] ?? '',

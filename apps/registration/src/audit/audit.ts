@@ -1,7 +1,7 @@
 import type { Principal } from '@jab/auth';
 import type { PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { insertAccess, insertAccesses } from './audit.repo.js';
+import { insertAccess, insertAccesses, type AccessRow } from './audit.repo.js';
 
 export { ACCESS_REASON_HEADER, accessReasonOf, optionalAccessReasonOf } from '@jab/auth';
 
@@ -21,9 +21,15 @@ export interface AccessRecord {
  * access, so nothing is ever seen without a trace.
  */
 export async function recordAccess(client: Pick<PoolClient, 'query'>, record: AccessRecord): Promise<void> {
+  const row = accessRowOf(record);
+  if (row) await insertAccess(client, row);
+}
+
+/** The access-log row of one staff access (none for a citizen), for a caller that writes it in its own statement. */
+export function accessRowOf(record: AccessRecord): AccessRow | null {
   const { actor } = record;
-  if (actor.role === 'citizen') return;
-  await insertAccess(client, {
+  if (actor.role === 'citizen') return null;
+  return {
     id: uuidv7(),
     registrantId: record.registrantId,
     actorId: actor.sub,
@@ -32,7 +38,7 @@ export async function recordAccess(client: Pick<PoolClient, 'query'>, record: Ac
     actorRegion: actor.region ?? null,
     action: record.action,
     reason: record.reason,
-  });
+  };
 }
 
 /** Records one staff read of several people (a list), one row each, in one statement. */
@@ -40,19 +46,9 @@ export async function recordAccesses(
   client: Pick<PoolClient, 'query'>,
   record: Omit<AccessRecord, 'registrantId'> & { registrantIds: string[] },
 ): Promise<void> {
-  const { actor } = record;
-  if (actor.role === 'citizen') return;
+  if (record.actor.role === 'citizen') return;
   await insertAccesses(
     client,
-    [...new Set(record.registrantIds)].map((registrantId) => ({
-      id: uuidv7(),
-      registrantId,
-      actorId: actor.sub,
-      actorRole: actor.role,
-      actorCenterId: actor.centerId ?? null,
-      actorRegion: actor.region ?? null,
-      action: record.action,
-      reason: record.reason,
-    })),
+    [...new Set(record.registrantIds)].flatMap((registrantId) => accessRowOf({ ...record, registrantId }) ?? []),
   );
 }

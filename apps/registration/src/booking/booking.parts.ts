@@ -1,6 +1,8 @@
 import { createVerifier, type Signer } from '@jab/auth';
+import { createOutboxSignal } from '@jab/db';
 import { ISSUER, type ApiParts, type ServiceContext } from '@jab/runtime';
 import type { Pool } from 'pg';
+import { Histogram } from 'prom-client';
 import { catalogueRouter, catalogueRoutes } from '../catalogue/catalogue.routes.js';
 import { createBookingCaches } from '../centers/availability.cache.js';
 import { centersRouter, centersRoutes } from '../centers/centers.routes.js';
@@ -8,6 +10,7 @@ import type { HealthCardKey } from '../certificates/shc.js';
 import type { RegistrationConfig } from '../config.js';
 import { dosesRouter, dosesRoutes } from '../doses/doses.routes.js';
 import { bookingRouter, bookingRoutes } from './booking.routes.js';
+import { createBooker, SCHEMA } from './booking.service.js';
 
 /**
  * Catalogue, centers, booking and at-the-center routes, sharing one cache and one
@@ -20,7 +23,19 @@ export function bookingParts(
 ): ApiParts {
   const verifier = createVerifier({ jwks: deps.signer.jwks(), issuer: ISSUER, audience: deps.audience });
   const caches = createBookingCaches({ redis: ctx.redis, prefix: ctx.config.REDIS_PREFIX, registry: ctx.registry, logger: ctx.logger });
-  const shared = { pool: deps.pool, verifier, caches };
+  const batchSize = new Histogram({
+    name: 'jab_booking_batch_size',
+    help: 'Bookings and walk-ins written together by one group commit',
+    buckets: [1, 2, 4, 8, 16, 32, 48],
+    registers: [ctx.registry],
+  });
+  const booker = createBooker({
+    pool: deps.pool,
+    caches,
+    wakeRelay: createOutboxSignal(deps.pool, SCHEMA, (error) => ctx.logger.warn({ err: error }, 'could not wake the outbox relay; it polls')),
+    onBatch: (size) => batchSize.observe(size),
+  });
+  const shared = { pool: deps.pool, verifier, caches, booker };
   return {
     routers: [catalogueRouter(shared), centersRouter(shared), bookingRouter(shared), dosesRouter({ ...shared, cards: deps.cards })],
     routes: [...catalogueRoutes, ...centersRoutes, ...bookingRoutes, ...dosesRoutes],

@@ -1,4 +1,6 @@
-import type { AppointmentView, CenterAppointment, Contact, Language, Sex } from '@jab/contracts';
+import type { AgeRange, AppointmentView, CenterAppointment, Contact, Language, Sex } from '@jab/contracts';
+import type { AccessRow } from '../audit/audit.repo.js';
+import { activeCampaignBandsSql } from '../catalogue/catalogue.repo.js';
 import { isoDay, isoInstant, type Db } from '../catalogue/sql.js';
 
 /** A person as booking needs them: age, household, and how to reach them. */
@@ -12,15 +14,13 @@ export interface RegistrantFacts {
   contact: Contact;
 }
 
-export async function findRegistrant(db: Db, id: string): Promise<RegistrantFacts | null> {
-  const { rows } = await db.query<RegistrantFacts>(
-    `SELECT r.id, r.account_id AS "accountId", ${isoDay('r.birth_date')} AS "birthDate", r.sex, r.region,
+const REGISTRANT_FACTS = `SELECT r.id, r.account_id AS "accountId", ${isoDay('r.birth_date')} AS "birthDate", r.sex, r.region,
             r.preferred_language AS "preferredLanguage",
             json_build_object('channel', a.contact_channel, 'address', a.contact_address) AS contact
-       FROM registration.registrants r JOIN registration.accounts a ON a.id = r.account_id
-      WHERE r.id = $1`,
-    [id],
-  );
+       FROM registration.registrants r JOIN registration.accounts a ON a.id = r.account_id`;
+
+export async function findRegistrant(db: Db, id: string): Promise<RegistrantFacts | null> {
+  const { rows } = await db.query<RegistrantFacts>(`${REGISTRANT_FACTS} WHERE r.id = $1`, [id]);
   return rows[0] ?? null;
 }
 
@@ -44,9 +44,7 @@ export interface SlotPlace {
   offered: boolean;
 }
 
-export async function findSlotPlace(db: Db, slotId: string): Promise<SlotPlace | null> {
-  const { rows } = await db.query<SlotPlace>(
-    `SELECT s.id AS "slotId", c.id AS "centerId", c.names AS "centerName", c.address AS "centerAddress",
+const SLOT_PLACE = `SELECT s.id AS "slotId", c.id AS "centerId", c.names AS "centerName", c.address AS "centerAddress",
             c.time_zone AS "centerTimeZone", c.region, ${isoDay('s.local_date')} AS "localDate",
             ${isoInstant('s.starts_at')} AS "startsAt", ${isoInstant('s.ends_at')} AS "endsAt",
             v.id AS "vaccineId", v.name AS "vaccineName", v.series_doses AS "seriesDoses",
@@ -54,10 +52,10 @@ export async function findSlotPlace(db: Db, slotId: string): Promise<SlotPlace |
             EXISTS (SELECT 1 FROM registration.center_vaccines cv WHERE cv.center_id = c.id AND cv.vaccine_id = v.id) AS offered
        FROM registration.slots s
        JOIN registration.centers c ON c.id = s.center_id
-       JOIN registration.vaccines v ON v.id = s.vaccine_id
-      WHERE s.id = $1`,
-    [slotId],
-  );
+       JOIN registration.vaccines v ON v.id = s.vaccine_id`;
+
+export async function findSlotPlace(db: Db, slotId: string): Promise<SlotPlace | null> {
+  const { rows } = await db.query<SlotPlace>(`${SLOT_PLACE} WHERE s.id = $1`, [slotId]);
   return rows[0] ?? null;
 }
 
@@ -192,19 +190,108 @@ export async function moveToSlot(db: Db, id: string, slot: SlotPlace): Promise<v
   );
 }
 
+export interface SeriesDose {
+  id: string;
+  nextDoseEarliest: string | null;
+}
+
+const seriesDose = (registrantId: string, vaccineId: string, doseNumber: string) =>
+  `SELECT id, ${isoDay('next_dose_earliest')} AS "nextDoseEarliest" FROM registration.doses
+    WHERE registrant_id = ${registrantId} AND vaccine_id = ${vaccineId} AND dose_number = ${doseNumber}`;
+
 /** The person's recorded dose `doseNumber` of a vaccine, if any. */
-export async function findSeriesDose(
-  db: Db,
-  registrantId: string,
-  vaccineId: string,
-  doseNumber: number,
-): Promise<{ id: string; nextDoseEarliest: string | null } | null> {
-  const { rows } = await db.query<{ id: string; nextDoseEarliest: string | null }>(
-    `SELECT id, ${isoDay('next_dose_earliest')} AS "nextDoseEarliest" FROM registration.doses
-      WHERE registrant_id = $1 AND vaccine_id = $2 AND dose_number = $3`,
-    [registrantId, vaccineId, doseNumber],
-  );
+export async function findSeriesDose(db: Db, registrantId: string, vaccineId: string, doseNumber: number): Promise<SeriesDose | null> {
+  const { rows } = await db.query<SeriesDose>(seriesDose('$1', '$2', '$3'), [registrantId, vaccineId, doseNumber]);
   return rows[0] ?? null;
+}
+
+// ---- group commit ----
+
+export interface BookingQuestion {
+  registrantId: string;
+  slotId: string;
+  doseNumber: number;
+  principalId: string;
+  idempotencyKey?: string;
+}
+
+export interface StoredResponse {
+  requestHash: string;
+  statusCode: number;
+  response: unknown;
+}
+
+/** Everything one booking decides on; null where the row does not exist. */
+export interface BookingFacts {
+  registrant: RegistrantFacts | null;
+  slot: SlotPlace | null;
+  campaignBands: AgeRange[][];
+  given: SeriesDose | null;
+  previous: SeriesDose | null;
+  stored: StoredResponse | null;
+}
+
+const jsonOrNull = (alias: string, key: string) => `CASE WHEN ${alias}.${key} IS NULL THEN NULL ELSE to_json(${alias}) END`;
+
+/**
+ * What each booking of a batch decides on, in one round trip: the person, the slot with
+ * its center and vaccine, the campaigns' target ages there that day, the doses already
+ * given, and a response stored under the caller's Idempotency-Key. The same queries as
+ * the single reads above, one lateral join per question.
+ */
+export async function findBookingFacts(db: Db, questions: BookingQuestion[]): Promise<BookingFacts[]> {
+  const { rows } = await db.query<BookingFacts>(
+    `SELECT ${jsonOrNull('reg', 'id')} AS registrant, ${jsonOrNull('slot', '"slotId"')} AS slot,
+            coalesce(bands.list, '[]'::json) AS "campaignBands",
+            ${jsonOrNull('given', 'id')} AS given, ${jsonOrNull('previous', 'id')} AS previous, ${jsonOrNull('stored', '"requestHash"')} AS stored
+       FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::uuid[], $5::text[]) WITH ORDINALITY
+              AS q (registrant_id, slot_id, dose_number, principal_id, key, ord)
+       LEFT JOIN LATERAL (${REGISTRANT_FACTS} WHERE r.id = q.registrant_id) reg ON true
+       LEFT JOIN LATERAL (${SLOT_PLACE} WHERE s.id = q.slot_id) slot ON true
+       LEFT JOIN LATERAL (SELECT json_agg(b.bands) AS list
+                            FROM (${activeCampaignBandsSql('slot."vaccineId"', 'slot.region', 'slot."localDate"')}) b) bands ON true
+       LEFT JOIN LATERAL (${seriesDose('q.registrant_id', 'slot."vaccineId"', 'q.dose_number')}) given ON true
+       LEFT JOIN LATERAL (${seriesDose('q.registrant_id', 'slot."vaccineId"', 'q.dose_number - 1')}) previous ON q.dose_number > 1
+       LEFT JOIN LATERAL (SELECT request_hash AS "requestHash", status_code AS "statusCode", response
+                            FROM registration.idempotency_keys k
+                           WHERE k.principal_id = q.principal_id AND k.key = q.key) stored ON true
+      ORDER BY q.ord`,
+    [
+      questions.map((q) => q.registrantId),
+      questions.map((q) => q.slotId),
+      questions.map((q) => q.doseNumber),
+      questions.map((q) => q.principalId),
+      questions.map((q) => q.idempotencyKey ?? null),
+    ],
+  );
+  return rows;
+}
+
+/** One booking of a batch, fully decided: what `registration.book_appointments` writes for it. */
+export interface BookingWrite {
+  slotId: string;
+  seat: Seat;
+  appointment: Omit<NewAppointment, 'slotId' | 'seat'>;
+  events: { id: string; type: string; payload: unknown; occurredAt: string }[];
+  access: AccessRow | null;
+  idempotency: (StoredResponse & { principalId: string; key: string }) | null;
+}
+
+export type BookingOutcome = 'booked' | 'replay' | 'full' | 'duplicate' | 'code-taken' | 'retry';
+
+/**
+ * Writes a batch of bookings in one statement, so one round trip and one commit
+ * (migration 0205): each all or nothing, capacity decided by the conditional UPDATE
+ * under the slot's row lock. One outcome per booking, in the order given.
+ */
+export async function writeBookings(db: Db, writes: BookingWrite[]): Promise<BookingOutcome[]> {
+  const { rows } = await db.query<{ idx: number; outcome: BookingOutcome }>(
+    `SELECT idx, outcome FROM registration.book_appointments($1::jsonb)`,
+    [JSON.stringify(writes)],
+  );
+  const outcomes: BookingOutcome[] = new Array(writes.length);
+  for (const row of rows) outcomes[row.idx] = row.outcome;
+  return outcomes;
 }
 
 // ---- the center's day ----

@@ -13,40 +13,41 @@ import {
   type CenterAppointmentsQuery,
   isoInstant,
 } from '@jab/contracts';
-import { appendEvent, withTransaction } from '@jab/db';
-import { BadRequest, Conflict, Forbidden, NotFound, Unprocessable } from '@jab/http';
+import { appendEvent, createBatcher, withTransaction } from '@jab/db';
+import { BadRequest, Conflict, Forbidden, NotFound, Unprocessable, type FieldError } from '@jab/http';
 import { createHash, randomInt } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { activeCampaignBands } from '../catalogue/catalogue.repo.js';
-import { uniqueViolation } from '../catalogue/sql.js';
 import type { BookingCaches } from '../centers/availability.cache.js';
-import { recordAccess, recordAccesses } from '../audit/audit.js';
+import { accessRowOf, recordAccess, recordAccesses } from '../audit/audit.js';
 import { assertWorksAtCenter, reasonToActOn } from '../centers/center-access.js';
 import { findCenter } from '../centers/centers.repo.js';
 import {
   findAppointment,
   findAppointmentByCode,
+  findBookingFacts,
   findIdempotentResponse,
   findRegistrant,
   findSeriesDose,
   findSlotPlace,
-  insertAppointment,
   listAppointmentsOfAccount,
   listCenterDay,
-  lockIdempotencyKey,
   lockSlots,
   markCancelled,
   markCheckedIn,
   moveToSlot,
   releaseSeat,
-  saveIdempotentResponse,
   takeSeat,
+  writeBookings,
   type AppointmentRow,
+  type BookingFacts,
+  type BookingWrite,
   type RegistrantFacts,
   type Seat,
   type SlotPlace,
+  type StoredResponse,
 } from './booking.repo.js';
 import { eligibilityErrors } from './eligibility.js';
 
@@ -59,6 +60,7 @@ const audit = (db: Pick<Pool, 'query'>, actor: Principal, registrantId: string, 
 export interface BookingDeps {
   pool: Pool;
   caches: BookingCaches;
+  booker: Booker;
 }
 
 export interface Booked {
@@ -107,18 +109,14 @@ const recipientOf = (r: RegistrantFacts) => ({
   contact: r.contact,
 });
 
-/** A citizen reaches only the people of their own household; anyone else's look like they do not exist. */
-async function ownRegistrant(db: PoolClient, p: Principal, registrantId: string): Promise<RegistrantFacts> {
-  const registrant = await findRegistrant(db, registrantId);
-  if (!registrant || (p.role === 'citizen' && registrant.accountId !== p.sub))
-    throw new NotFound('No such person in your household.', { errors: [{ path: 'body.registrantId', message: 'is not a person you manage' }] });
-  return registrant;
-}
-
 async function slotOrNotFound(db: PoolClient, slotId: string): Promise<SlotPlace> {
   const slot = await findSlotPlace(db, slotId);
   if (!slot) throw new NotFound('No such slot.', { errors: [{ path: 'body.slotId', message: 'is not a known slot' }] });
   return slot;
+}
+
+function throwIfIneligible(errors: FieldError[]): void {
+  if (errors.length > 0) throw new Unprocessable('This person cannot take this slot for this dose.', { errors });
 }
 
 async function assertEligible(db: PoolClient, registrant: RegistrantFacts, slot: SlotPlace, doseNumber: number, now: Date) {
@@ -127,67 +125,105 @@ async function assertEligible(db: PoolClient, registrant: RegistrantFacts, slot:
     await findSeriesDose(db, registrant.id, slot.vaccineId, doseNumber),
     doseNumber > 1 ? await findSeriesDose(db, registrant.id, slot.vaccineId, doseNumber - 1) : null,
   ];
-  const errors = eligibilityErrors({ registrant, slot, doseNumber, campaignBands, alreadyGiven: given !== null, previousDose, now });
-  if (errors.length > 0) throw new Unprocessable('This person cannot take this slot for this dose.', { errors });
+  throwIfIneligible(eligibilityErrors({ registrant, slot, doseNumber, campaignBands, alreadyGiven: given !== null, previousDose, now }));
 }
 
 const seatFor = (doseNumber: number, walkIn: boolean): Seat => (walkIn ? 'walk-in' : doseNumber === 1 ? 'dose1' : 'later');
 
+/** Canonical hash of what a booking asks for: the same key with another body is refused. */
+export function requestHash(input: BookAppointmentRequest): string {
+  return createHash('sha256').update(JSON.stringify([input.registrantId, input.slotId, input.doseNumber])).digest('hex');
+}
+
+/** One booking as the group commit carries it. */
+export interface BookingAttempt {
+  actor: Principal;
+  input: BookAppointmentRequest;
+  /** A walk-in registered by staff (with the reason they stated, if any), or a booking. */
+  walkIn: false | { statedReason?: string };
+  idempotencyKey?: string;
+  now: Date;
+}
+
+type Attempted =
+  | { kind: 'booked'; appointment: AppointmentView; place: SlotPlace }
+  | { kind: 'replayed'; appointment: AppointmentView }
+  /** Nothing was written (a drawn code in use, or a deadlock chose it): try again. */
+  | { kind: 'again' };
+
+export interface Booker {
+  book(attempt: BookingAttempt): Promise<{ appointment: AppointmentView; replayed: boolean; place: SlotPlace | null }>;
+}
+
+const fullSlot = (walkIn: boolean) =>
+  new Conflict(walkIn ? 'The walk-in quota of this slot is used up.' : 'This slot is full.', {
+    errors: [{ path: 'body.slotId', message: 'has no seat left for this dose' }],
+  });
+const duplicateBooking = () =>
+  new Conflict('This person already has an active booking for this dose.', {
+    errors: [{ path: 'body.doseNumber', message: 'is already booked for this person' }],
+  });
+
+function replayOf(stored: StoredResponse, hash: string): Attempted {
+  if (stored.requestHash !== hash)
+    throw new Unprocessable('This Idempotency-Key was used for a different request.', {
+      errors: [{ path: 'header.idempotency-key', message: 'was already used with another body' }],
+    });
+  return { kind: 'replayed', appointment: stored.response as AppointmentView };
+}
+
 /**
- * The heart of booking, inside the caller's transaction: eligibility, one seat taken
- * by a conditional UPDATE, the appointment (the partial unique index refuses a second
- * active booking for the same dose) and `appointment.booked`, all or nothing.
+ * The rules of booking, on the facts read for it: the caller's Idempotency-Key, the
+ * person (a citizen only their household's), the slot, a walk-in's center and reason,
+ * eligibility. What passes becomes the writes `registration.book_appointments` makes,
+ * all or nothing: one seat by the conditional UPDATE, the appointment (the partial
+ * unique index refuses a second active booking for the dose), `appointment.booked`
+ * (and a walk-in's `appointment.checked_in`), the staff audit row, the stored response.
  */
-async function bookInTransaction(
-  db: PoolClient,
-  actor: Principal,
-  input: BookAppointmentRequest,
-  walkInOf: false | { statedReason?: string },
-  now: Date,
-): Promise<{ row: AppointmentRow; slot: SlotPlace }> {
-  const registrant = await ownRegistrant(db, actor, input.registrantId);
-  const slot = await slotOrNotFound(db, input.slotId);
-  const walkIn = walkInOf !== false;
-  if (walkInOf) {
+function decide(a: BookingAttempt, facts: BookingFacts): { replay: Attempted } | { write: BookingWrite; appointment: AppointmentView; place: SlotPlace } {
+  const { actor, input, now } = a;
+  const hash = requestHash(input);
+  if (a.idempotencyKey && facts.stored) return { replay: replayOf(facts.stored, hash) };
+  const registrant = facts.registrant;
+  if (!registrant || (actor.role === 'citizen' && registrant.accountId !== actor.sub))
+    throw new NotFound('No such person in your household.', { errors: [{ path: 'body.registrantId', message: 'is not a person you manage' }] });
+  const slot = facts.slot;
+  if (!slot) throw new NotFound('No such slot.', { errors: [{ path: 'body.slotId', message: 'is not a known slot' }] });
+  const walkIn = a.walkIn !== false;
+  let access: BookingWrite['access'] = null;
+  if (a.walkIn) {
     assertWorksAtCenter(actor, { id: slot.centerId, region: slot.region });
-    await audit(db, actor, registrant.id, 'walk-in', reasonToActOn(actor, registrant.region, walkInOf.statedReason));
+    const reason = reasonToActOn(actor, registrant.region, a.walkIn.statedReason) ?? CENTER_WORK_REASON;
+    access = accessRowOf({ actor, registrantId: registrant.id, action: 'walk-in', reason });
   }
-  await assertEligible(db, registrant, slot, input.doseNumber, now);
+  throwIfIneligible(
+    eligibilityErrors({
+      registrant,
+      slot,
+      doseNumber: input.doseNumber,
+      campaignBands: facts.campaignBands,
+      alreadyGiven: facts.given !== null,
+      previousDose: input.doseNumber > 1 ? facts.previous : null,
+      now,
+    }),
+  );
 
   const seat = seatFor(input.doseNumber, walkIn);
-  if (!(await takeSeat(db, slot.slotId, seat)))
-    throw new Conflict(walkIn ? 'The walk-in quota of this slot is used up.' : 'This slot is full.', {
-      errors: [{ path: 'body.slotId', message: 'has no seat left for this dose' }],
-    });
-
-  const id = uuidv7();
-  try {
-    let inserted = false;
-    for (let attempt = 0; !inserted; attempt++) {
-      if (attempt === 5) throw new Error('could not draw a free appointment code');
-      inserted = await insertAppointment(db, {
-        id,
-        code: appointmentCode(),
-        registrantId: registrant.id,
-        slotId: slot.slotId,
-        centerId: slot.centerId,
-        vaccineId: slot.vaccineId,
-        doseNumber: input.doseNumber,
-        seat,
-        walkIn,
-        status: walkIn ? 'checked_in' : 'booked',
-        bookedBy: actor.sub,
-        at: now,
-      });
-    }
-  } catch (error) {
-    if (uniqueViolation(error) === 'appointments_active_dose_unique')
-      throw new Conflict('This person already has an active booking for this dose.', {
-        errors: [{ path: 'body.doseNumber', message: 'is already booked for this person' }],
-      });
-    throw error;
-  }
-  const row = (await findAppointment(db, id)) as AppointmentRow;
+  const status = walkIn ? ('checked_in' as const) : ('booked' as const);
+  const appointment: AppointmentView = {
+    id: uuidv7(),
+    code: appointmentCode(),
+    registrantId: registrant.id,
+    centerId: slot.centerId,
+    vaccineId: slot.vaccineId,
+    slotId: slot.slotId,
+    startsAt: slot.startsAt,
+    endsAt: slot.endsAt,
+    doseNumber: input.doseNumber,
+    walkIn,
+    status,
+    bookedAt: now.toISOString(),
+  };
   const booked: AppointmentBookedEvent = {
     id: uuidv7(),
     type: 'appointment.booked',
@@ -195,11 +231,11 @@ async function bookInTransaction(
     occurredAt: now.toISOString(),
     source: 'registration',
     data: {
-      appointmentId: id,
+      appointmentId: appointment.id,
       registrantId: registrant.id,
       ...recipientOf(registrant),
       ...placeOf(slot),
-      appointmentCode: row.code,
+      appointmentCode: appointment.code,
       doseNumber: input.doseNumber,
       vaccineId: slot.vaccineId,
       vaccineName: slot.vaccineName,
@@ -209,68 +245,161 @@ async function bookInTransaction(
       bookedAt: now.toISOString(),
     },
   };
-  await appendEvent(db, SCHEMA, booked);
-  return { row, slot };
+  const events = walkIn ? [booked, checkedInEvent({ ...appointment, region: slot.region }, actor.sub, now)] : [booked];
+  const write: BookingWrite = {
+    slotId: slot.slotId,
+    seat,
+    appointment: {
+      id: appointment.id,
+      code: appointment.code,
+      registrantId: registrant.id,
+      centerId: slot.centerId,
+      vaccineId: slot.vaccineId,
+      doseNumber: input.doseNumber,
+      walkIn,
+      status,
+      bookedBy: actor.sub,
+      at: now,
+    },
+    events: events.map((e) => ({ id: e.id, type: e.type, payload: e, occurredAt: e.occurredAt })),
+    access,
+    idempotency: a.idempotencyKey
+      ? { principalId: actor.sub, key: a.idempotencyKey, requestHash: hash, statusCode: 201, response: appointment }
+      : null,
+  };
+  return { write, appointment, place: slot };
 }
 
-/** Canonical hash of what a booking asks for: the same key with another body is refused. */
-export function requestHash(input: BookAppointmentRequest): string {
-  return createHash('sha256').update(JSON.stringify([input.registrantId, input.slotId, input.doseNumber])).digest('hex');
+/**
+ * One batch of the group commit: one read of every booking's facts, the rules in
+ * process, one statement that writes every booking that passed (its own commit), then
+ * one invalidation of the center-days that changed and a wake-up for the relay.
+ */
+async function bookBatch(
+  deps: { pool: Pool; caches: BookingCaches; wakeRelay: () => void },
+  attempts: BookingAttempt[],
+): Promise<PromiseSettledResult<Attempted>[]> {
+  const facts = await findBookingFacts(
+    deps.pool,
+    attempts.map((a) => ({
+      registrantId: a.input.registrantId,
+      slotId: a.input.slotId,
+      doseNumber: a.input.doseNumber,
+      principalId: a.actor.sub,
+      idempotencyKey: a.idempotencyKey,
+    })),
+  );
+  const results: PromiseSettledResult<Attempted>[] = new Array(attempts.length);
+  const pending: { index: number; write: BookingWrite; appointment: AppointmentView; place: SlotPlace }[] = [];
+  attempts.forEach((a, index) => {
+    try {
+      const decided = decide(a, facts[index] as BookingFacts);
+      if ('replay' in decided) results[index] = { status: 'fulfilled', value: decided.replay };
+      else pending.push({ index, ...decided });
+    } catch (reason) {
+      results[index] = { status: 'rejected', reason };
+    }
+  });
+  if (pending.length === 0) return results;
+
+  const outcomes = await writeBookings(
+    deps.pool,
+    pending.map((p) => p.write),
+  );
+  const changed: { centerId: string; date: string }[] = [];
+  for (const [i, p] of pending.entries()) {
+    const attempt = attempts[p.index] as BookingAttempt;
+    const settle = async (): Promise<Attempted> => {
+      switch (outcomes[i]) {
+        case 'booked':
+          changed.push({ centerId: p.place.centerId, date: p.place.localDate });
+          return { kind: 'booked', appointment: p.appointment, place: p.place };
+        case 'replay': {
+          // The same key committed by a request that ran beside this one: answer what it answered.
+          const stored = await findIdempotentResponse(deps.pool, attempt.actor.sub, attempt.idempotencyKey as string);
+          return stored ? replayOf(stored, requestHash(attempt.input)) : { kind: 'again' };
+        }
+        case 'full':
+          throw fullSlot(attempt.walkIn !== false);
+        case 'duplicate':
+          throw duplicateBooking();
+        case 'code-taken':
+        case 'retry':
+          return { kind: 'again' };
+        default:
+          throw new Error(`book_appointments answered ${String(outcomes[i])} for a booking`);
+      }
+    };
+    results[p.index] = await settle().then(
+      (value) => ({ status: 'fulfilled' as const, value }),
+      (reason: unknown) => ({ status: 'rejected' as const, reason }),
+    );
+  }
+  if (changed.length > 0) {
+    deps.wakeRelay();
+    await deps.caches.invalidateAvailability(...changed);
+  }
+  return results;
+}
+
+export interface BookerOptions {
+  pool: Pool;
+  caches: BookingCaches;
+  /** Most bookings in one batch; each is a subtransaction, and PostgreSQL tracks 64 per transaction cheaply. */
+  maxBatch?: number;
+  /** Batches in flight at once, each on one pooled connection. */
+  maxInFlight?: number;
+  /** Called after a batch committed outbox rows (a coalesced NOTIFY: `createOutboxSignal`). */
+  wakeRelay: () => void;
+  onBatch?: (size: number) => void;
+}
+
+/**
+ * Group commit of bookings and walk-ins (docs/decisions/0007-booking-group-commit.md):
+ * bookings that arrive together share one read and one writing statement, each still
+ * all or nothing for its caller. A booking the database asked to try again (a drawn
+ * code in use, a deadlock between batches) goes round again, a few times at most.
+ */
+export function createBooker(o: BookerOptions): Booker {
+  const batcher = createBatcher<BookingAttempt, Attempted>((attempts) => bookBatch(o, attempts), {
+    maxBatch: o.maxBatch ?? 48,
+    maxInFlight: o.maxInFlight ?? 4,
+    onBatch: o.onBatch,
+  });
+  return {
+    async book(attempt) {
+      for (let round = 0; round < 5; round++) {
+        const done = await batcher.submit(attempt);
+        if (done.kind === 'booked') return { appointment: done.appointment, replayed: false, place: done.place };
+        if (done.kind === 'replayed') return { appointment: done.appointment, replayed: true, place: null };
+      }
+      throw new Error('a booking was asked to try again five times');
+    },
+  };
 }
 
 /**
  * A citizen books a slot for a person of their household. With an Idempotency-Key,
- * the first successful response is stored in the same transaction and every retry
- * replays it; the advisory lock makes a concurrent retry wait for the first attempt.
+ * the first successful response is stored with the booking and every retry replays
+ * it; a concurrent retry waits on the key's row until the first attempt commits.
  */
 export async function bookAppointment(
-  { pool, caches }: BookingDeps,
+  { booker }: BookingDeps,
   p: Principal,
   input: BookAppointmentRequest,
   idempotencyKey?: string,
   now = new Date(),
 ): Promise<Booked> {
-  const result = await withTransaction(pool, async (db) => {
-    const hash = requestHash(input);
-    if (idempotencyKey) {
-      await lockIdempotencyKey(db, p.sub, idempotencyKey);
-      const earlier = await findIdempotentResponse(db, p.sub, idempotencyKey);
-      if (earlier) {
-        if (earlier.requestHash !== hash)
-          throw new Unprocessable('This Idempotency-Key was used for a different request.', {
-            errors: [{ path: 'header.idempotency-key', message: 'was already used with another body' }],
-          });
-        return { appointment: earlier.response as AppointmentView, replayed: true, slot: null };
-      }
-    }
-    const { row, slot } = await bookInTransaction(db, p, input, false, now);
-    const appointment = toView(row);
-    if (idempotencyKey)
-      await saveIdempotentResponse(db, { principalId: p.sub, key: idempotencyKey, requestHash: hash, statusCode: 201, response: appointment });
-    return { appointment, replayed: false, slot };
-  });
-  if (result.slot) await caches.invalidateAvailability({ centerId: result.slot.centerId, date: result.slot.localDate });
-  return { appointment: result.appointment, replayed: result.replayed };
+  const { appointment, replayed } = await booker.book({ actor: p, input, walkIn: false, idempotencyKey, now });
+  return { appointment, replayed };
 }
 
 /** Staff register a person who came without a booking, against the slot's walk-in quota; they are checked in at once. */
-export async function registerWalkIn(
-  { pool, caches }: BookingDeps,
-  p: Principal,
-  input: BookAppointmentRequest,
-  statedReason?: string,
-  now = new Date(),
-) {
-  const { row, slot } = await withTransaction(pool, async (db) => {
-    const booked = await bookInTransaction(db, p, input, { statedReason }, now);
-    await appendEvent(db, SCHEMA, checkedInEvent(booked.row, p.sub, now));
-    return booked;
-  });
-  await caches.invalidateAvailability({ centerId: slot.centerId, date: slot.localDate });
-  return toView(row);
+export async function registerWalkIn({ booker }: BookingDeps, p: Principal, input: BookAppointmentRequest, statedReason?: string, now = new Date()) {
+  return (await booker.book({ actor: p, input, walkIn: { statedReason }, now })).appointment;
 }
 
-function checkedInEvent(row: AppointmentRow, staffId: string, now: Date): AppointmentCheckedInEvent {
+function checkedInEvent(row: Pick<AppointmentRow, 'id' | 'registrantId' | 'centerId' | 'region'>, staffId: string, now: Date): AppointmentCheckedInEvent {
   return {
     id: uuidv7(),
     type: 'appointment.checked_in',

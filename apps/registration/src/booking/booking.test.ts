@@ -47,6 +47,12 @@ const writes = () =>
            + (SELECT count(*) FROM registration.doses) + (SELECT count(*) FROM registration.idempotency_keys)
            + (SELECT count(*) FROM registration.centers)`);
 
+/** Batches the group commit has run (its metric). */
+async function batches(): Promise<number> {
+  const text = await (await fetch(`${svc.url}/metrics`)).text();
+  return Number(/^jab_booking_batch_size_count(?:\{[^}]*\})? (\d+)$/m.exec(text)?.[1] ?? NaN);
+}
+
 /** People seeded straight into the database, each in their own household, with a citizen token. */
 async function people(n: number, birthDate = '1980-05-05'): Promise<{ registrantId: string; accountId: string; token: string }[]> {
   const { rows } = await svc.pool.query<{ registrantId: string; accountId: string }>(
@@ -283,6 +289,41 @@ describe('booking', () => {
     const codes = results.filter((r) => r.status === 201).map((r) => r.body.code);
     expect(new Set(codes).size).toBe(5);
     for (const code of codes) expect(code).toMatch(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/);
+  });
+
+  it('commits bookings that arrive together at once, each caller getting their own answer and nothing of a refused one', async () => {
+    const { slots } = await session(paris, { startTime: '19:00', endTime: '19:30', capacityDose1: 30 });
+    const [other] = (await session(paris, { startTime: '19:30', endTime: '20:00', capacityDose1: 10 })).slots;
+    const crowd = await people(40);
+    const holders = await people(3);
+    for (const h of holders) expect((await book(h, other.id)).status).toBe(201);
+    const before = await writes();
+    const batchesBefore = await batches();
+    const [results, again, nowhere] = await Promise.all([
+      Promise.all(crowd.map((p) => book(p, slots[0].id))),
+      Promise.all(holders.map((h) => book(h, other.id))),
+      book(crowd[0], randomUUID()),
+    ]);
+
+    const won = results.filter((r) => r.status === 201);
+    expect(won).toHaveLength(30);
+    for (const r of results.filter((r) => r.status !== 201)) expect(r.body).toMatchObject({ status: 409, detail: 'This slot is full.' });
+    // Each 201 is the caller's own person, with a code of their own.
+    results.forEach((r, i) => r.status === 201 && expect(r.body.registrantId).toBe(crowd[i].registrantId));
+    expect(new Set(won.map((r) => r.body.code)).size).toBe(30);
+    for (const r of again) expect(r.body).toMatchObject({ status: 409, detail: 'This person already has an active booking for this dose.' });
+    expect(nowhere.status).toBe(404);
+
+    const { rows } = await svc.pool.query<{ booked: number; appointments: number; events: number }>(
+      `SELECT (SELECT booked_dose1 FROM registration.slots WHERE id = $1) AS booked,
+              (SELECT count(*)::int FROM registration.appointments WHERE slot_id = $1) AS appointments,
+              (SELECT count(*)::int FROM registration.outbox WHERE type = 'appointment.booked' AND payload #>> '{data,slotId}' = $1::text) AS events`,
+      [slots[0].id],
+    );
+    expect(rows[0]).toMatchObject({ booked: 30, appointments: 30, events: 30 });
+    // Group commit: the 44 requests went to the database in fewer batches than requests.
+    expect((await batches()) - batchesBefore).toBeLessThan(44);
+    expect(await writes()).toBe(before + 30 * 2);
   });
 
   it('moves seats between two slots under 50 concurrent reschedules without losing or doubling one', async () => {

@@ -69,14 +69,15 @@ export async function listCampaigns(db: Db): Promise<CampaignView[]> {
 }
 
 /** Age bands of every campaign that offers `vaccineId` in `region` on `day`. */
+/** The target age bands of each campaign offering a vaccine in a region on a day (SQL expressions for the three). */
+export const activeCampaignBandsSql = (vaccineId: string, region: string, day: string) =>
+  `SELECT c.target_age_bands AS bands FROM registration.campaigns c
+     JOIN registration.campaign_vaccines cv ON cv.campaign_id = c.id AND cv.vaccine_id = ${vaccineId}
+     JOIN registration.campaign_regions cr ON cr.campaign_id = c.id AND cr.region = ${region}
+    WHERE (${day})::date BETWEEN c.starts_on AND c.ends_on`;
+
 export async function activeCampaignBands(db: Db, vaccineId: string, region: string, day: string): Promise<AgeRange[][]> {
-  const { rows } = await db.query<{ bands: AgeRange[] }>(
-    `SELECT c.target_age_bands AS bands FROM registration.campaigns c
-       JOIN registration.campaign_vaccines cv ON cv.campaign_id = c.id AND cv.vaccine_id = $1
-       JOIN registration.campaign_regions cr ON cr.campaign_id = c.id AND cr.region = $2
-      WHERE $3::date BETWEEN c.starts_on AND c.ends_on`,
-    [vaccineId, region, day],
-  );
+  const { rows } = await db.query<{ bands: AgeRange[] }>(activeCampaignBandsSql('$1', '$2', '$3'), [vaccineId, region, day]);
   return rows.map((r) => r.bands);
 }
 
