@@ -12,6 +12,7 @@ import {
 } from '@jab/contracts';
 import { parsed, validate, type ApiRoute } from '@jab/http';
 import { Router } from 'express';
+import { readerOf } from '../pools.js';
 import { availability, createCenter, createSession, findCenters, getCenter, type CentersDeps } from './centers.service.js';
 
 export function centersRouter(deps: CentersDeps & { verifier: Verifier }): Router {
@@ -28,8 +29,9 @@ export function centersRouter(deps: CentersDeps & { verifier: Verifier }): Route
     res.status(201).location(`centers/${center.id}`).json(center);
   });
   const one = { params: centerParams };
+  // Public and on every citizen page; a center is created once and no screen reads it back by id.
   router.get('/centers/:centerId', validate(one), async (req, res) => {
-    res.json(await getCenter(deps.pool, parsed(req, one).params.centerId));
+    res.json(await getCenter(readerOf(deps), parsed(req, one).params.centerId));
   });
   const day = { params: centerParams, query: availabilityQuery };
   router.get('/centers/:centerId/availability', validate(day), async (req, res) => {

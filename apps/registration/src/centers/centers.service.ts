@@ -13,6 +13,8 @@ import { generateSlots, localToday, sessionMinutes, wallClockProblems } from './
 
 export interface CentersDeps {
   pool: Pool;
+  /** For a center by id, which may be a second behind (see `readerOf`). */
+  readPool?: Pool;
   caches: BookingCaches;
 }
 
@@ -41,6 +43,10 @@ export async function createCenter({ pool, caches }: CentersDeps, p: Principal, 
   return center;
 }
 
+/**
+ * Fills from the writer, like availability: the cache is invalidated after a commit, and a
+ * fill from a lagging reader would cache the state that invalidation removed for a whole TTL.
+ */
 export async function findCenters(
   { pool, caches }: CentersDeps,
   filter: { region?: string; vaccine?: string; language?: string },
@@ -60,7 +66,7 @@ export async function getCenter(pool: Pool, id: string): Promise<CenterView> {
   return center;
 }
 
-/** Slots of one center-day with the seats left, read through the cache. */
+/** Slots of one center-day with the seats left, read through the cache (filled from the writer, see findCenters). */
 export async function availability({ pool, caches }: CentersDeps, centerId: string, date: string): Promise<AvailabilityView> {
   const view = await caches.availability.getOrLoad(availabilityKey({ centerId, date }), AVAILABILITY_TTL_SECONDS, async () => {
     const center = await findCenter(pool, centerId);
