@@ -1,7 +1,6 @@
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from '@jab/logger';
-import { pinoHttp } from 'pino-http';
 import type { Registry } from 'prom-client';
 import { HttpError, NotFound, problemOf } from './errors.js';
 import { healthRouter, type ReadinessCheck } from './health.js';
@@ -32,33 +31,32 @@ function safeError(error: Error) {
   return { type: error.name, message: error.message, ...(code === undefined ? {} : { code }), stack: error.stack };
 }
 
+/**
+ * One line per request, written when the response is done (or the client went away),
+ * carrying only what `summary` picks: method, route pattern, path without its query,
+ * status, time and the request id, and a safe summary of a server error. Nothing there
+ * can hold personal data, so these lines skip the wildcard redaction every other line
+ * pays; one logger serves every request instead of a child per request (the redaction
+ * and the child were a quarter of a booking's CPU: docs/decisions/0008-request-cost.md).
+ */
 function requestLogger(logger: Logger): RequestHandler {
-  const summary = (req: Request, statusCode: number) => ({
-    method: req.method,
-    route: routePattern(req),
-    path: pathOf(req),
-    statusCode,
-  });
-  return pinoHttp({
-    logger,
-    genReqId: requestId,
-    // One line per request, written on completion, carrying only what `summary` picks.
-    quietReqLogger: true,
-    quietResLogger: true,
-    autoLogging: { ignore: (req) => PROBES.has(pathOf(req)) },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-    customSuccessObject: (req, res, value: { responseTime: number }) => ({
-      http: summary(req as Request, res.statusCode),
-      responseTime: value.responseTime,
-    }),
-    customErrorObject: (req, res, error, value: { responseTime: number }) => ({
-      http: summary(req as Request, res.statusCode),
-      responseTime: value.responseTime,
-      err: safeError(error),
-    }),
-    customSuccessMessage: (req, res) => `${req.method} ${routePattern(req) ?? pathOf(req)} ${res.statusCode}`,
-    customErrorMessage: (req, res) => `${req.method} ${routePattern(req) ?? pathOf(req)} ${res.statusCode}`,
-  }) as RequestHandler;
+  const lines = logger.child({}, { redact: [] });
+  return (req, res, next) => {
+    const reqId = requestId(req, res);
+    req.id = reqId;
+    const started = performance.now();
+    res.once('close', () => {
+      if (PROBES.has(pathOf(req))) return;
+      const error = res.err ?? (res.writableFinished ? undefined : new Error('request aborted'));
+      const statusCode = res.writableFinished ? res.statusCode : 499;
+      const http = { method: req.method, route: routePattern(req), path: pathOf(req), statusCode };
+      const line = { reqId, http, responseTime: Math.round(performance.now() - started), ...(error ? { err: safeError(error) } : {}) };
+      const message = `${req.method} ${http.route ?? http.path} ${statusCode}`;
+      if (error || statusCode >= 500) lines.error(line, message);
+      else lines.info(line, message);
+    });
+    next();
+  };
 }
 
 /** What body-parser inflates (`Content-Encoding`); anything else it refuses with 415. */
@@ -171,7 +169,7 @@ function toHttpError(error: unknown): HttpError | undefined {
 const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
   const known = toHttpError(error);
   if (known && known.status < 500 && !res.headersSent) return sendProblem(known, req, res);
-  // Logged once, on the request's own log line (pino-http reads `res.err`).
+  // Logged once, on the request's own log line (the request logger reads `res.err`).
   res.err = error instanceof Error ? error : new Error(String(error));
   // Too late for a problem body: cut the response so the client sees it failed.
   if (res.headersSent) return void res.destroy();

@@ -2,6 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 
+declare module 'node:http' {
+  interface IncomingMessage {
+    /** The request id (`requestId`), set by the app's request logger before any route runs. */
+    id?: string;
+  }
+  interface ServerResponse {
+    /** A server error the error handler leaves for the request's log line. */
+    err?: Error;
+  }
+}
+
 export const REQUEST_ID_HEADER = 'x-request-id';
 const WELL_FORMED_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
