@@ -1,7 +1,5 @@
 import { createVerifier, type Signer } from '@jab/auth';
-import { createOutboxSignal } from '@jab/db';
 import { ISSUER, type ApiParts, type ServiceContext } from '@jab/runtime';
-import type { Pool } from 'pg';
 import { Histogram } from 'prom-client';
 import { catalogueRouter, catalogueRoutes } from '../catalogue/catalogue.routes.js';
 import { createBookingCaches } from '../centers/availability.cache.js';
@@ -10,7 +8,8 @@ import type { HealthCardKey } from '../certificates/shc.js';
 import type { RegistrationConfig } from '../config.js';
 import { dosesRouter, dosesRoutes } from '../doses/doses.routes.js';
 import { bookingRouter, bookingRoutes } from './booking.routes.js';
-import { createBooker, SCHEMA } from './booking.service.js';
+import { createBooker } from './booking.service.js';
+import type { Pools } from '../pools.js';
 
 /**
  * Catalogue, centers, booking and at-the-center routes, sharing one cache and one
@@ -19,7 +18,7 @@ import { createBooker, SCHEMA } from './booking.service.js';
  */
 export function bookingParts(
   ctx: ServiceContext<RegistrationConfig>,
-  deps: { pool: Pool; signer: Signer; audience: string; cards: HealthCardKey },
+  deps: Pools & { signer: Signer; audience: string; cards: HealthCardKey; wakeRelay: () => void },
 ): ApiParts {
   const verifier = createVerifier({ jwks: deps.signer.jwks(), issuer: ISSUER, audience: deps.audience });
   const caches = createBookingCaches({ redis: ctx.redis, prefix: ctx.config.REDIS_PREFIX, registry: ctx.registry, logger: ctx.logger });
@@ -32,10 +31,10 @@ export function bookingParts(
   const booker = createBooker({
     pool: deps.pool,
     caches,
-    wakeRelay: createOutboxSignal(deps.pool, SCHEMA, (error) => ctx.logger.warn({ err: error }, 'could not wake the outbox relay; it polls')),
+    wakeRelay: deps.wakeRelay,
     onBatch: (size) => batchSize.observe(size),
   });
-  const shared = { pool: deps.pool, verifier, caches, booker };
+  const shared = { pool: deps.pool, readPool: deps.readPool, verifier, caches, booker };
   return {
     routers: [catalogueRouter(shared), centersRouter(shared), bookingRouter(shared), dosesRouter({ ...shared, cards: deps.cards })],
     routes: [...catalogueRoutes, ...centersRoutes, ...bookingRoutes, ...dosesRoutes],

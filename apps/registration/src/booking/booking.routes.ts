@@ -50,7 +50,7 @@ export function bookingRouter(deps: BookingDeps & { verifier: Verifier }): Route
     res.status(201).location(`appointments/${appointment.id}`).json(appointment);
   });
   router.get('/appointments', auth, requireRole('citizen'), async (req, res) => {
-    res.json({ items: await listHouseholdAppointments(deps.pool, principalOf(req)) });
+    res.json({ items: await listHouseholdAppointments(deps.readPool, principalOf(req)) });
   });
   const one = { params: appointmentParams };
   router.get('/appointments/:appointmentId', auth, validate(one), async (req, res) => {
@@ -74,7 +74,7 @@ export function bookingRouter(deps: BookingDeps & { verifier: Verifier }): Route
   });
   router.get('/centers/:centerId/appointments', auth, requireScopedRole(...STAFF), validate(centerDay), async (req, res) => {
     const { params, query } = parsed(req, centerDay);
-    res.json(await listCenterAppointments(deps.pool, principalOf(req), params.centerId, query, optionalAccessReasonOf(req)));
+    res.json(await listCenterAppointments(deps, principalOf(req), params.centerId, query, optionalAccessReasonOf(req)));
   });
   return router;
 }

@@ -21,6 +21,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { activeCampaignBands } from '../catalogue/catalogue.repo.js';
 import type { BookingCaches } from '../centers/availability.cache.js';
+import type { Pools } from '../pools.js';
 import { accessRowOf, recordAccess, recordAccesses } from '../audit/audit.js';
 import { assertWorksAtCenter, reasonToActOn } from '../centers/center-access.js';
 import { findCenter } from '../centers/centers.repo.js';
@@ -57,8 +58,7 @@ export const CENTER_WORK_REASON = 'vaccination service at the center';
 const audit = (db: Pick<Pool, 'query'>, actor: Principal, registrantId: string, action: string, reason = CENTER_WORK_REASON) =>
   recordAccess(db, { actor, registrantId, action, reason });
 
-export interface BookingDeps {
-  pool: Pool;
+export interface BookingDeps extends Pools {
   caches: BookingCaches;
   booker: Booker;
 }
@@ -576,7 +576,7 @@ const MASKED_LIST_REASON = 'center appointment list, names masked';
  * the stated reason or the flow's own, in the transaction of the read.
  */
 export async function listCenterAppointments(
-  pool: Pool,
+  { pool, readPool }: Pools,
   p: Principal,
   centerId: string,
   query: CenterAppointmentsQuery,
@@ -584,26 +584,25 @@ export async function listCenterAppointments(
   now = new Date(),
 ): Promise<CenterAppointmentList> {
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-  return withTransaction(pool, async (db) => {
-    const center = await findCenter(db, centerId);
-    if (!center) throw new NotFound('No such center.');
-    assertWorksAtCenter(p, center);
-    const rows = await listCenterDay(db, { centerId, date: query.date, status: query.status, after, limit: query.limit + 1, now });
-    const page = rows.slice(0, query.limit);
-    const masked = p.role !== 'staff' && reason === undefined;
-    await recordAccesses(db, {
-      actor: p,
-      registrantIds: page.map((r) => r.registrantId),
-      action: 'appointment-list.read',
-      reason: reason ?? (masked ? MASKED_LIST_REASON : CENTER_WORK_REASON),
-    });
-    const last = page[page.length - 1];
-    return {
-      centerId,
-      date: query.date,
-      timeZone: center.timeZone,
-      items: page.map(({ fullName, ...row }) => ({ ...row, name: masked ? maskedName(fullName) : fullName, nameMasked: masked })),
-      nextCursor: rows.length > query.limit && last ? encodeCursor(last.startsAt, last.id) : null,
-    };
+  // The list may be a second behind (the reader); the access-log rows go to the writer before anything is answered.
+  const center = await findCenter(readPool, centerId);
+  if (!center) throw new NotFound('No such center.');
+  assertWorksAtCenter(p, center);
+  const rows = await listCenterDay(readPool, { centerId, date: query.date, status: query.status, after, limit: query.limit + 1, now });
+  const page = rows.slice(0, query.limit);
+  const masked = p.role !== 'staff' && reason === undefined;
+  await recordAccesses(pool, {
+    actor: p,
+    registrantIds: page.map((r) => r.registrantId),
+    action: 'appointment-list.read',
+    reason: reason ?? (masked ? MASKED_LIST_REASON : CENTER_WORK_REASON),
   });
+  const last = page[page.length - 1];
+  return {
+    centerId,
+    date: query.date,
+    timeZone: center.timeZone,
+    items: page.map(({ fullName, ...row }) => ({ ...row, name: masked ? maskedName(fullName) : fullName, nameMasked: masked })),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.startsAt, last.id) : null,
+  };
 }

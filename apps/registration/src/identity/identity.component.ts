@@ -18,7 +18,7 @@ import { sessionsRouter, sessionsRoutes } from './sessions.routes.js';
  */
 export function identityComponents(
   ctx: ServiceContext<RegistrationConfig>,
-  deps: Pools & { signer: Signer; audience: string },
+  deps: Pools & { signer: Signer; audience: string; wakeRelay: () => void },
 ): ApiParts[] {
   const { config } = ctx;
   const secrets = identitySecrets(config, ctx.logger);

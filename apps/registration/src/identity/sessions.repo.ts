@@ -1,23 +1,53 @@
 import type { Contact, Language } from '@jab/contracts';
 import type { PoolClient } from 'pg';
+import { isoInstant } from '../catalogue/sql.js';
 
 type Db = Pick<PoolClient, 'query'>;
 
 /** At most this many guesses per code; the table's CHECK holds the same bound. */
 export const MAX_CODE_ATTEMPTS = 5;
 
-/** Stores a new code for the destination, replacing any earlier one (only the newest is valid). */
-export async function replaceOtpCode(
+/**
+ * Stores a destination's new sign-in code, replacing any earlier one (only the newest
+ * is valid), and its `otp.requested` event, in one statement and
+ * so one round trip and one commit: earlier codes of the destination go, the new one
+ * (its hash only) comes with its expiry, and the event (built by the caller, with the
+ * sealed code) gets that expiry and the language: the one asked for, else that of the
+ * contact's household if there is one, else English.
+ */
+export async function writeOtpCode(
   db: Db,
-  row: { id: string; destinationHash: Buffer; codeHash: Buffer; ttlSeconds: number },
+  row: { id: string; destinationHash: Buffer; codeHash: Buffer; ttlSeconds: number; contact: Contact; language?: Language },
+  event: { id: string; type: string; payload: unknown; occurredAt: string },
 ): Promise<Date> {
-  await db.query(`DELETE FROM registration.otp_codes WHERE destination_hash = $1`, [row.destinationHash]);
   const result = await db.query<{ expiresAt: Date }>(
-    `INSERT INTO registration.otp_codes (id, destination_hash, code_hash, expires_at)
-     VALUES ($1, $2, $3, now() + make_interval(secs => $4)) RETURNING expires_at AS "expiresAt"`,
-    [row.id, row.destinationHash, row.codeHash, row.ttlSeconds],
+    `WITH gone AS (DELETE FROM registration.otp_codes WHERE destination_hash = $2),
+          code AS (INSERT INTO registration.otp_codes (id, destination_hash, code_hash, expires_at)
+                   VALUES ($1, $2, $3, now() + make_interval(secs => $4)) RETURNING expires_at),
+          language AS (SELECT coalesce($5::text,
+                         (SELECT r.preferred_language FROM registration.accounts a JOIN registration.registrants r ON r.account_id = a.id
+                           WHERE a.contact_channel = $6 AND a.contact_address = $7 ORDER BY r.created_at LIMIT 1),
+                         'en') AS value),
+          event AS (INSERT INTO registration.outbox (id, type, payload, occurred_at)
+                    SELECT $8, $9, jsonb_set(jsonb_set($10::jsonb, '{data,expiresAt}', to_jsonb(${isoInstant('code.expires_at')})),
+                                             '{data,preferredLanguage}', to_jsonb(language.value)), $11
+                      FROM code, language)
+     SELECT expires_at AS "expiresAt" FROM code`,
+    [
+      row.id,
+      row.destinationHash,
+      row.codeHash,
+      row.ttlSeconds,
+      row.language ?? null,
+      row.contact.channel,
+      row.contact.address,
+      event.id,
+      event.type,
+      JSON.stringify(event.payload),
+      event.occurredAt,
+    ],
   );
-  return result.rows[0].expiresAt;
+  return (result.rows[0] as { expiresAt: Date }).expiresAt;
 }
 
 /**
@@ -40,17 +70,6 @@ export async function attemptOtpCode(db: Db, destinationHash: Buffer, codeHash: 
 }
 
 /** The language of the household's first person, to send the code in. */
-export async function languageForContact(db: Db, contact: Contact): Promise<Language | undefined> {
-  const result = await db.query<{ language: Language }>(
-    `SELECT r.preferred_language AS language
-       FROM registration.accounts a JOIN registration.registrants r ON r.account_id = a.id
-      WHERE a.contact_channel = $1 AND a.contact_address = $2
-      ORDER BY r.created_at LIMIT 1`,
-    [contact.channel, contact.address],
-  );
-  return result.rows[0]?.language;
-}
-
 /** The contact's household account, created on its first sign-in. */
 export async function findOrCreateAccount(db: Db, id: string, contact: Contact): Promise<string> {
   // DO UPDATE (a no-op) rather than DO NOTHING so RETURNING yields the existing row too.

@@ -1,6 +1,6 @@
 import { sealSecret } from '@jab/auth';
 import type { OtpAccepted, OtpRequest, OtpRequestedEvent, SessionRequest, SessionTokens } from '@jab/contracts';
-import { appendEvent, withTransaction } from '@jab/db';
+import { withTransaction } from '@jab/db';
 import { Unauthorized } from '@jab/http';
 import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
@@ -11,57 +11,54 @@ import {
   findOrCreateAccount,
   findRefreshToken,
   insertRefreshToken,
-  languageForContact,
-  replaceOtpCode,
   revokeFamily,
   useRefreshToken,
+  writeOtpCode,
 } from './sessions.repo.js';
 import { CITIZEN_TOKEN_TTL_SECONDS, issueCitizenToken, type TokenDeps } from './tokens.js';
-
-const SCHEMA = 'registration';
 
 export interface SessionDeps extends TokenDeps {
   pool: Pool;
   secrets: IdentitySecrets;
   otpTtlSeconds: number;
   refreshTtlDays: number;
+  /** Wakes the outbox relay after a commit that wrote an event without a NOTIFY (`createOutboxSignal`). */
+  wakeRelay: () => void;
 }
 
 /**
  * Sends a sign-in code to any well-formed contact, known or not, so the answer never
  * tells whether an account exists. The code leaves only sealed, inside `otp.requested`,
- * written in the same transaction as its hash.
+ * written in the same statement as its hash.
  */
 export async function requestOtp(deps: SessionDeps, input: OtpRequest): Promise<OtpAccepted> {
   const contact = normalizeContact(input.contact);
   const destination = destinationHash(deps.secrets.otpHashKey, contact);
   const code = generateCode();
   const sealedCode = await sealSecret(code, deps.secrets.otpSealingKey);
-  await withTransaction(deps.pool, async (db) => {
-    const otpId = uuidv7();
-    const expiresAt = await replaceOtpCode(db, {
+  const otpId = uuidv7();
+  // expiresAt and preferredLanguage are filled in by the statement that stores the code.
+  const event: OtpRequestedEvent = {
+    id: uuidv7(),
+    type: 'otp.requested',
+    v: 1,
+    occurredAt: new Date().toISOString(),
+    source: 'registration',
+    data: { otpId, destination: contact, preferredLanguage: 'en', sealedCode, expiresAt: '', purpose: 'login' },
+  };
+  await writeOtpCode(
+    deps.pool,
+    {
       id: otpId,
       destinationHash: destination,
       codeHash: codeHash(deps.secrets.otpHashKey, destination, code),
       ttlSeconds: deps.otpTtlSeconds,
-    });
-    const event: OtpRequestedEvent = {
-      id: uuidv7(),
-      type: 'otp.requested',
-      v: 1,
-      occurredAt: new Date().toISOString(),
-      source: 'registration',
-      data: {
-        otpId,
-        destination: contact,
-        preferredLanguage: input.preferredLanguage ?? (await languageForContact(db, contact)) ?? 'en',
-        sealedCode,
-        expiresAt: expiresAt.toISOString(),
-        purpose: 'login',
-      },
-    };
-    await appendEvent(db, SCHEMA, event);
-  });
+      contact,
+      language: input.preferredLanguage,
+    },
+    { id: event.id, type: event.type, payload: event, occurredAt: event.occurredAt },
+  );
+  deps.wakeRelay();
   return { expiresInSeconds: deps.otpTtlSeconds };
 }
 
