@@ -178,7 +178,8 @@ describe('PostgreSQL unavailable', () => {
     const direct = new pg.Pool({ connectionString: db.url, max: 1 });
     direct.on('error', () => undefined);
     try {
-      expect((await get('/health/ready')).status).toBe(200);
+      // Just started, it may still be connecting to Redis: ready within moments, then the faults begin.
+      await waitFor(async () => (await get('/health/ready')).status === 200, { timeoutMs: 10_000 });
       const admin = await signer.issue({ sub: randomUUID(), role: 'national-admin', audience: AUDIENCE, ttlSeconds: 600 });
       expectStatus(await send(url, { method: 'GET', path: '/api/registration/v1/vaccines', token: admin }), 200, 'a read');
 
