@@ -25,6 +25,7 @@ import {
   mib,
   ms,
   percentile,
+  postgresCpuSeconds,
   postgresVersion,
   progress,
   RAISED_LIMITS,
@@ -150,12 +151,14 @@ interface LevelResult {
   clients: number;
   registrationRate: number;
   service: LoadResult;
+  /** PostgreSQL's CPU per booking during the timed phase, ms. */
+  dbCpuMs: number;
   serviceRss: RssStats;
   pgbenchClients: number;
   /** The two writes alone. */
-  writes: PgbenchResult;
+  writes: PgbenchResult & { dbCpuMs: number };
   /** The two writes, the outbox row and `pg_notify`. */
-  withOutbox: PgbenchResult;
+  withOutbox: PgbenchResult & { dbCpuMs: number };
   facts: { fact: string; ok: boolean }[];
 }
 
@@ -180,11 +183,13 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
       const once = async (perClient: number) => {
         await addPgbenchPeople(db, people + 1, clients * perClient);
         people += clients * perClient;
-        return { perClient, result: await runPgbench({ databaseUrl: db.url, script, clients, threads: 2, transactions: perClient }) };
+        const cpu = postgresCpuSeconds();
+        const result = await runPgbench({ databaseUrl: db.url, script, clients, threads: 2, transactions: perClient });
+        return { perClient, result, dbCpuMs: ((postgresCpuSeconds() - cpu) * 1000) / result.transactions };
       };
       const calibration = await once(Math.max(2, sizes.warmupPerClient * 4));
       const timed = await once(Math.max(sizes.minPerClient, Math.ceil((calibration.result.tps * sizes.seconds) / clients)));
-      return { ...timed.result, expected: clients * timed.perClient };
+      return { ...timed.result, expected: clients * timed.perClient, dbCpuMs: timed.dbCpuMs };
     };
     const pgbenchFact = (clients: number, what: string, r: PgbenchResult & { expected: number }) => ({
       fact: `${clients} clients: pgbench (${what}) processed every transaction (${int(r.transactions)} of ${int(r.expected)}, ${r.failed} failed)`,
@@ -204,7 +209,9 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
       const { citizens, load: registration } = await registerCitizens(service.url, { count: bookings, connections: clients });
       progress(`${clients} clients: ${bookings} bookings`);
       const sampler = sampleRss(service.pid);
+      const cpu = postgresCpuSeconds();
       const timed = await book(service.url, citizens, serviceDay.slotIds, clients);
+      const dbCpuMs = ((postgresCpuSeconds() - cpu) * 1000) / Math.max(1, timed.responses);
       const serviceRss = sampler.stop();
 
       const { rows } = await db.pool.query<{ appointments: number; seats: number; over: number; payload: string }>(
@@ -241,7 +248,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
       const writes = await pgbench(writesScript, pgbenchClients);
       const withOutbox = await pgbench(outboxScript, pgbenchClients);
       facts.push(pgbenchFact(clients, 'two writes', writes), pgbenchFact(clients, 'with outbox', withOutbox));
-      levels.push({ clients, registrationRate: registration.rate, service: timed, serviceRss, pgbenchClients, writes, withOutbox, facts });
+      levels.push({ clients, registrationRate: registration.rate, service: timed, dbCpuMs, serviceRss, pgbenchClients, writes, withOutbox, facts });
     }
 
     const pgv = await postgresVersion(db.pool);
@@ -261,13 +268,14 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
         line('writes/s', l.service.rate, l.writes.tps, l.withOutbox.tps, int),
         line('p50 latency, ms', p(l.service.latencies, 50), p(l.writes.latencies, 50), p(l.withOutbox.latencies, 50), ms),
         line('p99 latency, ms', p(l.service.latencies, 99), p(l.writes.latencies, 99), p(l.withOutbox.latencies, 99), ms),
+        line('PostgreSQL CPU per booking, ms', l.dbCpuMs, l.writes.dbCpuMs, l.withOutbox.dbCpuMs, (n) => n.toFixed(3)),
       ];
     });
     const capped = levels.some((l) => l.pgbenchClients < l.clients);
     const markdown = [
       `${quick ? '**Quick run (smoke, not a measurement).** ' : ''}Machine: ${machineLine(pgv)}; the load generators (autocannon, pgbench), the service, PostgreSQL and Redis share it.`,
       '',
-      `\`POST ${API}/appointments\` against registration (\`ROLE=api\`, one process from source as \`npm start\` runs it, \`NODE_ENV=production\`, log level info, its pool of 10 PostgreSQL connections), each booking by a different person registered through \`POST ${API}/registrants\` just before (at ${levels.map((l) => `${int(l.registrationRate)}/s`).join(' and ')}), on ${SLOTS} slots of ${int(CAPACITY)} seats. Baseline: pgbench (\`-M prepared -j 2\`, one connection per client) running the booking's two writes (the conditional seat UPDATE, then the appointment INSERT) on the same tables, ${SLOTS} other slots of the same size; and the same with the service's outbox row and its \`pg_notify\` added. The service also reads the person, the slot and the campaign, checks the token, invalidates the cached availability and writes JSON: the ratios (registration ÷ baseline; under 1× for throughput and over 1× for latency mean registration is slower) are the cost of all of that.${capped ? " pgbench clients are capped by PostgreSQL's `max_connections` less the connections in use." : ''} ${RAISED_LIMITS_NOTE}`,
+      `\`POST ${API}/appointments\` against registration (\`ROLE=api\`, one process from source as \`npm start\` runs it, \`NODE_ENV=production\`, log level info, its pool of 10 PostgreSQL connections), each booking by a different person registered through \`POST ${API}/registrants\` just before (at ${levels.map((l) => `${int(l.registrationRate)}/s`).join(' and ')}), on ${SLOTS} slots of ${int(CAPACITY)} seats. Baseline: pgbench (\`-M prepared -j 2\`, one connection per client) running the booking's two writes (the conditional seat UPDATE, then the appointment INSERT) on the same tables, ${SLOTS} other slots of the same size; and the same with the service's outbox row and its \`pg_notify\` added. The service also reads the person, the slot and the campaign, checks the token, invalidates the cached availability and writes JSON: the ratios (registration ÷ baseline; under 1× for throughput and over 1× for latency mean registration is slower) are the cost of all of that. PostgreSQL CPU per booking is the CPU time of every PostgreSQL process over the timed phase divided by its bookings (under 1× means registration costs the database less per booking than pgbench's one transaction each: it is what sizes the database).${capped ? " pgbench clients are capped by PostgreSQL's `max_connections` less the connections in use." : ''} ${RAISED_LIMITS_NOTE}`,
       '',
       mdTable(['metric', 'clients', 'registration', 'pgbench: 2 writes', 'reg ÷ 2 writes', 'pgbench: + outbox, NOTIFY', 'reg ÷ + outbox'], rows),
       '',

@@ -13,7 +13,7 @@ import { createSigner, generateSigningKey, type Signer } from '@jab/auth';
 import autocannon from 'autocannon';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -666,6 +666,45 @@ export function sampleRss(pid: number, intervalMs = 250): { stop(): RssStats } {
       };
     },
   };
+}
+
+/**
+ * CPU seconds PostgreSQL has used on this machine so far: every live postgres process's
+ * user + system time, plus what the postmaster's exited children (backends of clients
+ * that disconnected, such as pgbench's) used. The difference over a phase is the
+ * database's work for it, whoever the client was. Linux only; NaN elsewhere.
+ */
+export function postgresCpuSeconds(): number {
+  const TICKS_PER_SECOND = 100; // USER_HZ, 100 on Linux
+  let ticks = 0;
+  let found = false;
+  let names: string[];
+  try {
+    names = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
+  } catch {
+    return NaN;
+  }
+  const stats = new Map<string, { comm: string; ppid: string; fields: string[] }>();
+  for (const pid of names) {
+    try {
+      const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = text.lastIndexOf(')');
+      const comm = text.slice(text.indexOf('(') + 1, close);
+      // After "pid (comm) ": state ppid … utime(14) stime(15) cutime(16) cstime(17), numbered from 1.
+      const fields = text.slice(close + 2).split(' ');
+      stats.set(pid, { comm, ppid: fields[1] ?? '', fields });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  for (const { comm, ppid, fields } of stats.values()) {
+    if (comm !== 'postgres') continue;
+    found = true;
+    const at = (n: number) => Number(fields[n - 3] ?? 0);
+    ticks += at(14) + at(15);
+    if (stats.get(ppid)?.comm !== 'postgres') ticks += at(16) + at(17);
+  }
+  return found ? ticks / TICKS_PER_SECOND : NaN;
 }
 
 // ---- numbers and markdown ----
