@@ -89,6 +89,27 @@ describe('cache', () => {
     expect(loads()).toBe(4);
   });
 
+  it('never stores what a load read before an invalidation that came while it ran', async () => {
+    const { cache } = setup();
+    let state = 'before the write';
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((done) => (release = done));
+    // A load reads the old state, then stalls (a slow query) while the write commits and invalidates.
+    const slow = cache.getOrLoad('w', 60, async () => {
+      const read = state;
+      await gate;
+      return read;
+    });
+    await sleep(50);
+    state = 'after the write';
+    await cache.invalidate('w');
+    release();
+    expect(await slow).toBe('before the write');
+    // Its result was not stored: the next read loads the new state.
+    expect(await cache.getOrLoad('w', 60, async () => state)).toBe('after the write');
+    expect(await cache.getOrLoad('w', 60, async () => 'not called')).toBe('after the write');
+  });
+
   it('reloads after the TTL expires', async () => {
     const { cache, loader, loads } = setup();
     await cache.getOrLoad('t', 1, loader);

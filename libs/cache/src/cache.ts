@@ -25,6 +25,15 @@ export interface Cache {
 }
 
 const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+/**
+ * Stores a loaded value only if no invalidation came since the load began: the key's
+ * epoch (a token each invalidation replaces) must still be the one read before loading.
+ * Otherwise a load that read the database before a write committed, and finished after
+ * that write's invalidation, would put the old state back for a whole TTL.
+ */
+const FILL_IF_EPOCH = `if (redis.call('get', KEYS[2]) or '') == ARGV[3] then return redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2]) else return 0 end`;
+/** Epochs outlive any load by far; they only need to exist while loads are in flight. */
+const EPOCH_TTL_SECONDS = 86_400;
 
 export function createCache({ redis, prefix, name = prefix, registry, logger, lockTtlMs = 5_000, lockWaitMs = 1_000 }: CacheOptions): Cache {
   const log = logger.child({ cache: name });
@@ -32,6 +41,7 @@ export function createCache({ redis, prefix, name = prefix, registry, logger, lo
   const count = (c: Counter<'cache'>) => c.inc({ cache: name });
   const valueKey = (key: string) => `${prefix}:v:${key}`;
   const lockKey = (key: string) => `${prefix}:l:${key}`;
+  const epochKey = (key: string) => `${prefix}:e:${key}`;
   const inflight = new Map<string, Promise<unknown>>();
   let degraded = false;
 
@@ -52,8 +62,10 @@ export function createCache({ redis, prefix, name = prefix, registry, logger, lo
       return loader();
     }
     let lockToken: string | undefined;
+    let epoch = '';
     try {
-      const cached = await redis.get(valueKey(key));
+      const [cached, seen] = await redis.mget(valueKey(key), epochKey(key));
+      epoch = seen ?? '';
       redisOk();
       if (cached !== null) {
         count(counters.hits);
@@ -75,7 +87,7 @@ export function createCache({ redis, prefix, name = prefix, registry, logger, lo
 
     const value = await loader();
     try {
-      if (value !== undefined) await redis.set(valueKey(key), JSON.stringify(value), 'EX', ttlSeconds);
+      if (value !== undefined) await redis.eval(FILL_IF_EPOCH, 2, valueKey(key), epochKey(key), JSON.stringify(value), ttlSeconds, epoch);
       if (lockToken) await redis.eval(RELEASE_LOCK, 1, lockKey(key), lockToken);
     } catch (err) {
       log.debug({ err }, 'cache fill failed');
@@ -99,7 +111,10 @@ export function createCache({ redis, prefix, name = prefix, registry, logger, lo
       // Callers arriving after the write must not join a load that may have read the old state.
       for (const key of keys) inflight.delete(key);
       try {
-        await redis.del(...keys.map(valueKey));
+        const epoch = randomUUID();
+        const multi = redis.multi().del(...keys.map(valueKey));
+        for (const key of keys) multi.set(epochKey(key), epoch, 'EX', EPOCH_TTL_SECONDS);
+        await multi.exec();
       } catch (err) {
         log.warn({ err, keys }, 'cache invalidation failed; entries will expire by TTL');
       }
