@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
   API,
+  ROOT,
   BENCH_REGION,
   call,
   cleanRedisPrefix,
@@ -98,15 +99,37 @@ server.listen(0, '127.0.0.1', () => console.log(server.address().port));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
 `;
 
-async function startBareServer(response: CapturedResponse): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+/**
+ * A minimal express app (the version registration runs) answering the same route with the
+ * same bytes: one route with a path parameter, no middleware. What the framework alone costs.
+ */
+const BARE_EXPRESS = `
+const express = require('express');
+const r = JSON.parse(require('node:fs').readFileSync(process.env.BENCH_RESPONSE_FILE, 'utf8'));
+const body = Buffer.from(r.body, 'base64');
+const app = express();
+app.get('/api/registration/v1/centers/:centerId/availability', (req, res) => {
+  res.writeHead(r.status, r.headers);
+  res.end(body);
+});
+const server = app.listen(0, '127.0.0.1', () => console.log(server.address().port));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
+`;
+
+async function startBareServer(response: CapturedResponse, kind: 'node:http' | 'express'): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'jab-bench-bare-'));
   const file = join(dir, 'response.json');
   await writeFile(file, JSON.stringify(response));
-  const child = spawn(process.execPath, ['-e', BARE_SERVER], { env: { PATH: process.env['PATH'] ?? '', BENCH_RESPONSE_FILE: file }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', kind === 'express' ? BARE_EXPRESS : BARE_SERVER], {
+    // express resolves from the workspace's node_modules.
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', BENCH_RESPONSE_FILE: file },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const port = await new Promise<number>((done, fail) => {
     createInterface({ input: child.stdout }).once('line', (line) => done(Number(line)));
-    child.once('exit', (code) => fail(new Error(`bare server exited with ${code}`)));
+    child.once('exit', (code) => fail(new Error(`${kind} server exited with ${code}`)));
   });
   return {
     url: `http://127.0.0.1:${port}`,
@@ -153,7 +176,7 @@ const readGet = (url: string, connections: number, seconds: number, path: string
 
 export async function run({ quick }: BenchOptions): Promise<BenchReport> {
   const sizes = quick ? QUICK : FULL;
-  const title = 'Availability reads — registration (cache warm) vs a bare node:http server';
+  const title = 'Availability reads — registration (cache warm) vs a minimal express app and a bare node:http server';
   const db = await createBenchDatabase();
   const prefix = redisPrefix();
   let service: ServiceProcess | undefined;
@@ -177,10 +200,15 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
     const warm = await readGet(service.url, sizes.connections, sizes.seconds, target);
     const warmRss = sampler.stop();
     const afterWarm = await serviceCounters(service.url);
-    bare = await startBareServer(response);
+    bare = await startBareServer(response, 'node:http');
     progress(`warm reads: bare node:http server`);
     const baseline = await readGet(bare.url, sizes.connections, sizes.seconds, target);
     const bareRss = rssOf(bare.pid) ?? NaN;
+    await bare.stop();
+    bare = await startBareServer(response, 'express');
+    progress(`warm reads: minimal express app`);
+    const framework = await readGet(bare.url, sizes.connections, sizes.seconds, target);
+    const expressRss = rssOf(bare.pid) ?? NaN;
     await bare.stop();
     bare = undefined;
 
@@ -259,7 +287,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
     };
 
     const facts = [
-      { fact: `warm reads: every answer 200 (${statusSummary(warm)}, errors ${warm.errors}); bare server ${statusSummary(baseline)}, errors ${baseline.errors}`, ok: countOf(warm, 200) === warm.responses && warm.errors === 0 && baseline.errors === 0 },
+      { fact: `warm reads: every answer 200 (${statusSummary(warm)}, errors ${warm.errors}); bare server ${statusSummary(baseline)}, errors ${baseline.errors}; express ${statusSummary(framework)}, errors ${framework.errors}`, ok: countOf(warm, 200) === warm.responses && warm.errors === 0 && baseline.errors === 0 && countOf(framework, 200) === framework.responses && framework.errors === 0 },
       {
         fact: `warm reads came from the cache (${int(warmAvail.requests)} requests, ${int(warmAvail.lookups)} Redis lookups, ${int(warmAvail.misses)} misses)`,
         ok: warmAvail.misses <= 1 && warmAvail.requests >= warm.responses,
@@ -276,16 +304,16 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
     const markdown = [
       `${quick ? '**Quick run (smoke, not a measurement).** ' : ''}Machine: ${machineLine(pgv)}; autocannon, the servers, PostgreSQL and Redis share it.`,
       '',
-      `**Warm cache.** \`GET ${API}/centers/{id}/availability?date=…\` for one center-day (${sizes.slotsPerDay} slots, ${int(bytes)}-byte body), ${sizes.connections} connections for ${sizes.seconds} s, against registration (\`ROLE=api\`, one process from source, \`NODE_ENV=production\`, log level info: a log line per request) and against a bare \`node:http\` server in its own process answering the same status, headers and body bytes. Ratios are registration ÷ bare server. ${RAISED_LIMITS_NOTE}`,
+      `**Warm cache.** \`GET ${API}/centers/{id}/availability?date=…\` for one center-day (${sizes.slotsPerDay} slots, ${int(bytes)}-byte body), ${sizes.connections} connections for ${sizes.seconds} s, against registration (\`ROLE=api\`, one process from source, \`NODE_ENV=production\`, log level info: a log line per request) against a bare \`node:http\` server in its own process answering the same status, headers and body bytes, and against a minimal express app (one route with the same path parameter, no middleware) answering the same bytes: express ÷ bare is what the framework costs, registration ÷ express what Jab adds on top of it. ${RAISED_LIMITS_NOTE}`,
       '',
       mdTable(
-        ['metric', 'registration', 'bare node:http', 'registration ÷ bare'],
+        ['metric', 'registration', 'minimal express', 'bare node:http', 'registration ÷ bare', 'express ÷ bare', 'registration ÷ express'],
         [
-          ['reads/s', int(warm.rate), int(baseline.rate), ratio(warm.rate, baseline.rate)],
-          ['p50 latency, ms', ms(p(warm, 50)), ms(p(baseline, 50)), ratio(p(warm, 50), p(baseline, 50))],
-          ['p99 latency, ms', ms(p(warm, 99)), ms(p(baseline, 99)), ratio(p(warm, 99), p(baseline, 99))],
-          ['RSS under load (peak)', mib(warmRss.max), mib(bareRss), ratio(warmRss.max, bareRss)],
-        ],
+          ['reads/s', warm.rate, framework.rate, baseline.rate, int] as const,
+          ['p50 latency, ms', p(warm, 50), p(framework, 50), p(baseline, 50), ms] as const,
+          ['p99 latency, ms', p(warm, 99), p(framework, 99), p(baseline, 99), ms] as const,
+          ['RSS under load (peak)', warmRss.max, expressRss, bareRss, mib] as const,
+        ].map(([metric, jab, ex, bare, show]) => [metric, show(jab), show(ex), show(bare), ratio(jab, bare), ratio(ex, bare), ratio(jab, ex)]),
       ),
       '',
       `**Read mix.** ${sizes.seconds} s over ${catalogue.days.length} center-days (${sizes.centers} centers × ${sizes.days} days; popularity ∝ 1/rank), ${pct(CENTERS_LIST_SHARE)} of reads listing the region's centers, ${sizes.connections} connections; meanwhile ${sizes.bookingRate} bookings/s on the same center-days (each invalidates its center-day). Availability entries live 30 s, center lists 300 s.`,
