@@ -34,8 +34,10 @@ export async function buildApi(ctx: ServiceContext<RegistrationConfig>): Promise
     bookingParts(ctx, { ...deps, cards }),
     recordsParts({ ...deps, cards }),
   ];
+  const hotPaths = components.flatMap((c) => (c.hotPath ? [c.hotPath] : []));
   return {
     routers: components.flatMap((c) => c.routers),
     routes: components.flatMap((c) => c.routes ?? []),
+    hotPath: (req, res) => hotPaths.some((answer) => answer(req, res)),
   };
 }

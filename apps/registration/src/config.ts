@@ -30,6 +30,8 @@ export const registrationConfig = baseConfigSchema
     /** AES-256-GCM key of national ID numbers at rest. */
     NATIONAL_ID_ENC_KEY: secretKey.optional(),
     OTP_TTL_SECONDS: count.max(900).default(300),
+    /** How long an API task may answer a center-day's availability from memory without hearing of a change (0: never). */
+    AVAILABILITY_HOT_MAX_AGE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
     /** One window for every sign-in rate limit. */
     RATE_LIMIT_WINDOW_SECONDS: count.default(900),
     /** Codes sent to one phone or email per window. */

@@ -1,10 +1,11 @@
-import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import type { Logger } from '@jab/logger';
 import type { Registry } from 'prom-client';
 import { HttpError, NotFound, problemOf } from './errors.js';
 import { healthRouter, type ReadinessCheck } from './health.js';
-import { httpMetrics } from './metrics.js';
+import { durationHistogram, registerDefaultMetrics } from './metrics.js';
 import type { OpenApiDocument } from './openapi.js';
 import { captureRoutePattern, pathOf, requestId, routePattern } from './request-context.js';
 
@@ -32,19 +33,27 @@ function safeError(error: Error) {
 }
 
 /**
- * One line per request, written when the response is done (or the client went away),
- * carrying only what `summary` picks: method, route pattern, path without its query,
- * status, time and the request id, and a safe summary of a server error. Nothing there
- * can hold personal data, so these lines skip the wildcard redaction every other line
- * pays; one logger serves every request instead of a child per request (the redaction
- * and the child were a quarter of a booking's CPU: docs/decisions/0008-request-cost.md).
+ * What every request pays, through express or the hot path: its request id (echoed), one
+ * log line when the response is done (or the client went away), and its duration in the
+ * `http_request_duration_seconds` histogram. The line carries only method, route pattern,
+ * path without its query, status, time and the request id, and a safe summary of a server
+ * error: nothing there can hold personal data, so these lines skip the wildcard redaction
+ * every other line pays, and one logger serves every request instead of a child per
+ * request (the redaction and the child were a quarter of a booking's CPU:
+ * docs/decisions/0008-request-cost.md).
  */
-function requestLogger(logger: Logger): RequestHandler {
+export function createRequestTracker({ logger, registry }: { logger: Logger; registry: Registry }): (req: IncomingMessage, res: ServerResponse) => string {
   const lines = logger.child({}, { redact: [] });
-  return (req, res, next) => {
+  const histogram = durationHistogram(registry);
+  return (req, res) => {
     const reqId = requestId(req, res);
     req.id = reqId;
     const started = performance.now();
+    const end = histogram.startTimer();
+    res.once('finish', () => {
+      // Unmatched paths share one label so scanners cannot blow up the series count.
+      end({ method: req.method, route: routePattern(req) ?? 'unmatched', status_code: res.statusCode });
+    });
     res.once('close', () => {
       if (PROBES.has(pathOf(req))) return;
       const error = res.err ?? (res.writableFinished ? undefined : new Error('request aborted'));
@@ -55,7 +64,7 @@ function requestLogger(logger: Logger): RequestHandler {
       if (error || statusCode >= 500) lines.error(line, message);
       else lines.info(line, message);
     });
-    next();
+    return reqId;
   };
 }
 
@@ -112,8 +121,12 @@ export function createApp({
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
   app.use(captureRoutePattern);
-  app.use(requestLogger(logger));
-  app.use(httpMetrics(registry));
+  registerDefaultMetrics(registry);
+  const track = createRequestTracker({ logger, registry });
+  app.use((req, res, next) => {
+    track(req, res);
+    next();
+  });
   app.use(helmet());
   app.use(express.json({ limit: bodyLimit }));
   app.use(healthRouter({ readiness, readinessTimeoutMs, registry, logger }));

@@ -1,10 +1,8 @@
-import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Histogram, type Registry } from 'prom-client';
-import { routePattern } from './request-context.js';
 
 const DURATION = 'http_request_duration_seconds';
 
-function durationHistogram(registry: Registry): Histogram<'method' | 'route' | 'status_code'> {
+export function durationHistogram(registry: Registry): Histogram<'method' | 'route' | 'status_code'> {
   const existing = registry.getSingleMetric(DURATION);
   if (existing instanceof Histogram) return existing;
   return new Histogram({
@@ -16,16 +14,7 @@ function durationHistogram(registry: Registry): Histogram<'method' | 'route' | '
   });
 }
 
-/** Registers default and HTTP metrics in `registry` (once) and times every request. */
-export function httpMetrics(registry: Registry): RequestHandler {
+/** Registers the process's default metrics in `registry`, once. */
+export function registerDefaultMetrics(registry: Registry): void {
   if (!registry.getSingleMetric('process_cpu_user_seconds_total')) collectDefaultMetrics({ register: registry });
-  const histogram = durationHistogram(registry);
-  return (req, res, next) => {
-    const end = histogram.startTimer();
-    res.once('finish', () => {
-      // Unmatched paths share one label so scanners cannot blow up the series count.
-      end({ method: req.method, route: routePattern(req) ?? 'unmatched', status_code: res.statusCode });
-    });
-    next();
-  };
 }

@@ -46,6 +46,11 @@ export const captureRoutePattern: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/** Names the route of a request answered outside express (the hot path), for its log line and metrics. */
+export function setRoutePattern(req: IncomingMessage, pattern: string): void {
+  patterns.set(req, pattern);
+}
+
 /** The matched route pattern, or undefined when no route matched. */
 export function routePattern(req: IncomingMessage): string | undefined {
   return patterns.get(req);

@@ -8,6 +8,7 @@ import type { RateLimiterOptions } from 'bullmq';
 import type { ServiceName } from '@jab/topology';
 import type { Router } from 'express';
 import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
@@ -55,6 +56,12 @@ export interface ApiParts {
   routers: Router[];
   /** Routes described in the OpenAPI document, from the same zod schemas that validate. */
   routes?: ApiRoute[];
+  /**
+   * Answers from process memory, before express, the few public reads a surge is made of;
+   * returns false to hand the request to express. It must pay what every request pays
+   * (`createRequestTracker`) and send the headers express would.
+   */
+  hotPath?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface ServiceDefinition<C extends BaseConfig> {
@@ -171,7 +178,8 @@ export async function runService<C extends BaseConfig>(
   });
   for (const router of parts?.routers ?? []) app.use(`/api/${def.name}/v1`, router);
   finalizeApp(app);
-  const server = await startServer(app, { port: config.PORT, logger });
+  const hotPath = parts?.hotPath;
+  const server = await startServer(hotPath ? (req, res) => void (hotPath(req, res) || app(req, res)) : app, { port: config.PORT, logger });
 
   const workers: Worker[] = [];
   let workerRedis: Redis | undefined;

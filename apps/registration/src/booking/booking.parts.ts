@@ -3,6 +3,7 @@ import { ISSUER, type ApiParts, type ServiceContext } from '@jab/runtime';
 import { Histogram } from 'prom-client';
 import { catalogueRouter, catalogueRoutes } from '../catalogue/catalogue.routes.js';
 import { createBookingCaches } from '../centers/availability.cache.js';
+import { availabilityHotPath, createAvailabilityHotLayer } from '../centers/availability.hot.js';
 import { centersRouter, centersRoutes } from '../centers/centers.routes.js';
 import type { HealthCardKey } from '../certificates/shc.js';
 import type { RegistrationConfig } from '../config.js';
@@ -21,7 +22,9 @@ export function bookingParts(
   deps: Pools & { signer: Signer; audience: string; cards: HealthCardKey; wakeRelay: () => void },
 ): ApiParts {
   const verifier = createVerifier({ jwks: deps.signer.jwks(), issuer: ISSUER, audience: deps.audience });
-  const caches = createBookingCaches({ redis: ctx.redis, prefix: ctx.config.REDIS_PREFIX, registry: ctx.registry, logger: ctx.logger });
+  const hot = createAvailabilityHotLayer({ redis: ctx.redis, prefix: ctx.config.REDIS_PREFIX, logger: ctx.logger, maxAgeMs: ctx.config.AVAILABILITY_HOT_MAX_AGE_MS });
+  ctx.onClose('availability hot layer', () => hot.close());
+  const caches = createBookingCaches({ redis: ctx.redis, prefix: ctx.config.REDIS_PREFIX, registry: ctx.registry, logger: ctx.logger, hot });
   const batchSize = new Histogram({
     name: 'jab_booking_batch_size',
     help: 'Bookings and walk-ins written together by one group commit',
@@ -38,5 +41,6 @@ export function bookingParts(
   return {
     routers: [catalogueRouter(shared), centersRouter(shared), bookingRouter(shared), dosesRouter({ ...shared, cards: deps.cards })],
     routes: [...catalogueRoutes, ...centersRoutes, ...bookingRoutes, ...dosesRoutes],
+    hotPath: availabilityHotPath(hot, { logger: ctx.logger, registry: ctx.registry }),
   };
 }

@@ -13,6 +13,7 @@ import {
 import { parsed, validate, type ApiRoute } from '@jab/http';
 import { Router } from 'express';
 import { readerOf } from '../pools.js';
+import { etagOf, reusableHeaders } from './availability.hot.js';
 import { availability, createCenter, createSession, findCenters, getCenter, type CentersDeps } from './centers.service.js';
 
 export function centersRouter(deps: CentersDeps & { verifier: Verifier }): Router {
@@ -36,7 +37,14 @@ export function centersRouter(deps: CentersDeps & { verifier: Verifier }): Route
   const day = { params: centerParams, query: availabilityQuery };
   router.get('/centers/:centerId/availability', validate(day), async (req, res) => {
     const { params, query } = parsed(req, day);
-    res.json(await availability(deps, params.centerId, query.date));
+    const centerDay = { centerId: params.centerId, date: query.date };
+    const generation = deps.caches.hot?.generation(centerDay) ?? 0;
+    const body = Buffer.from(JSON.stringify(await availability(deps, params.centerId, query.date)));
+    const etag = etagOf(body);
+    res.type('json').set('ETag', etag);
+    // The hot path answers the next requests for this day from these bytes and headers, until a booking changes it.
+    deps.caches.hot?.store(centerDay, generation, { body, etag, headers: reusableHeaders(res) });
+    res.send(body);
   });
   const session = { params: centerParams, body: createSessionRequest };
   router.post('/centers/:centerId/sessions', auth, requireScopedRole('national-admin', 'center-admin'), validate(session), async (req, res) => {

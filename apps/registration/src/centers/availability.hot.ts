@@ -1,0 +1,157 @@
+import { createRequestTracker, setRoutePattern } from '@jab/http';
+import type { Logger } from '@jab/logger';
+import type { Redis } from 'ioredis';
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { Counter, type Registry } from 'prom-client';
+import { availabilityKey, type CenterDay } from './availability.cache.js';
+
+/** A center-day's availability as sent: the body bytes, their ETag and the headers express set. */
+export interface HotAnswer {
+  body: Buffer;
+  etag: string;
+  headers: OutgoingHttpHeaders;
+}
+
+/**
+ * The in-process layer in front of the Redis cache: each center-day's answer as bytes,
+ * for at most `maxAgeMs`, dropped at once when a booking in this process invalidates it
+ * and, through Redis pub/sub, within moments when one in another task does. A message
+ * lost while the subscriber reconnects costs at most `maxAgeMs` of staleness.
+ */
+export interface AvailabilityHotLayer {
+  get(day: CenterDay): HotAnswer | undefined;
+  /** Take before reading the answer; `store` drops the answer if the day was invalidated since. */
+  generation(day: CenterDay): number;
+  store(day: CenterDay, generation: number, answer: HotAnswer): void;
+  /** After the Redis cache forgot the days: drops them here and tells every other task. */
+  invalidate(days: CenterDay[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HotLayerOptions {
+  redis: Redis;
+  prefix: string;
+  logger: Logger;
+  maxAgeMs?: number;
+  maxEntries?: number;
+}
+
+export function createAvailabilityHotLayer({ redis, prefix, logger, maxAgeMs = 1_000, maxEntries = 10_000 }: HotLayerOptions): AvailabilityHotLayer {
+  const log = logger.child({ component: 'availability-hot-layer' });
+  const channel = `${prefix}:registration:availability:invalidated`;
+  const entries = new Map<string, { answer: HotAnswer; until: number }>();
+  const generations = new Map<string, number>();
+  const drop = (keys: string[]) => {
+    for (const key of keys) {
+      entries.delete(key);
+      generations.set(key, (generations.get(key) ?? 0) + 1);
+    }
+    // Generations only matter while a fill is in flight: forget them when there are many.
+    if (generations.size > maxEntries * 4) generations.clear();
+  };
+
+  const subscriber = redis.duplicate({ lazyConnect: false });
+  subscriber.on('ready', () => {
+    // Until subscribed, other tasks' invalidations are not heard: serve nothing from memory.
+    entries.clear();
+    subscriber.subscribe(channel).catch((err: unknown) => log.warn({ err }, 'could not subscribe to invalidations'));
+  });
+  subscriber.on('error', (err: unknown) => log.debug({ err }, 'invalidation subscriber error'));
+  subscriber.on('message', (_channel: string, message: string) => {
+    try {
+      drop(JSON.parse(message) as string[]);
+    } catch (err) {
+      log.warn({ err }, 'unreadable invalidation message');
+    }
+  });
+
+  return {
+    get(day) {
+      const key = availabilityKey(day);
+      const entry = entries.get(key);
+      if (!entry) return undefined;
+      if (entry.until <= Date.now() || subscriber.status !== 'ready') {
+        entries.delete(key);
+        return undefined;
+      }
+      return entry.answer;
+    },
+    generation: (day) => generations.get(availabilityKey(day)) ?? 0,
+    store(day, generation, answer) {
+      if (maxAgeMs === 0) return;
+      const key = availabilityKey(day);
+      if ((generations.get(key) ?? 0) !== generation || subscriber.status !== 'ready') return;
+      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
+      entries.set(key, { answer, until: Date.now() + maxAgeMs });
+    },
+    async invalidate(days) {
+      const keys = [...new Set(days.map(availabilityKey))];
+      if (keys.length === 0) return;
+      drop(keys);
+      try {
+        await redis.publish(channel, JSON.stringify(keys));
+      } catch (err) {
+        log.warn({ err }, `could not tell other tasks; their copies expire within ${maxAgeMs} ms`);
+      }
+    },
+    async close() {
+      subscriber.disconnect();
+    },
+  };
+}
+
+/** A strong ETag of the bytes sent. */
+export const etagOf = (body: Buffer) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+
+/** Headers of an express answer that are the same for every request of the route (not the id, length, ETag or date). */
+export function reusableHeaders(res: ServerResponse): OutgoingHttpHeaders {
+  const headers = { ...res.getHeaders() };
+  for (const name of ['x-request-id', 'content-length', 'etag', 'date', 'connection', 'keep-alive']) delete headers[name];
+  return headers;
+}
+
+const ROUTE = '/api/registration/v1/centers/:centerId/availability';
+const HOT_URL = /^\/api\/registration\/v1\/centers\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/availability\?date=(\d{4}-\d{2}-\d{2})$/;
+
+/** Whether the client's If-None-Match names this ETag. */
+function notModified(req: IncomingMessage, etag: string): boolean {
+  const given = req.headers['if-none-match'];
+  return given !== undefined && (given.trim() === '*' || given.split(',').some((t) => t.trim().replace(/^W\//, '') === etag));
+}
+
+/**
+ * `GET /centers/:id/availability?date=` answered before express when the center-day is
+ * in the hot layer: the same status, headers and bytes express sent when it filled it,
+ * with the request's own id, log line and metrics; 304 when the client has these bytes.
+ * Anything else (another shape of URL, a miss) goes to express, which validates it.
+ */
+export function availabilityHotPath(hot: AvailabilityHotLayer, o: { logger: Logger; registry: Registry }) {
+  const track = createRequestTracker(o);
+  const answered = new Counter({
+    name: 'jab_availability_hot_answers_total',
+    help: 'Availability reads answered from process memory before express',
+    registers: [o.registry],
+  });
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (req.method !== 'GET' || req.url === undefined) return false;
+    const match = HOT_URL.exec(req.url);
+    if (!match) return false;
+    const answer = hot.get({ centerId: match[1] as string, date: match[2] as string });
+    if (!answer) return false;
+    track(req, res);
+    setRoutePattern(req, ROUTE);
+    answered.inc();
+    for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined) res.setHeader(name, value);
+    res.setHeader('ETag', answer.etag);
+    if (notModified(req, answer.etag)) {
+      res.statusCode = 304;
+      res.end();
+      return true;
+    }
+    res.statusCode = 200;
+    res.setHeader('Content-Length', answer.body.length);
+    res.end(answer.body);
+    return true;
+  };
+}
