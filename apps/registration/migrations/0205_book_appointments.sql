@@ -19,6 +19,8 @@
 --   duplicate   an active booking for this person and dose exists
 --   code-taken  the drawn appointment code is in use (the service draws another)
 --   retry       a deadlock chose this booking; nothing of it was written
+--   error:<SQLSTATE>[:<constraint>]  any other error of this booking alone (nothing of it
+--               written): its caller gets a server error, the batch's other bookings stand
 CREATE FUNCTION registration.book_appointments(items jsonb)
   RETURNS TABLE (idx integer, outcome text)
   LANGUAGE plpgsql
@@ -28,11 +30,12 @@ DECLARE
   a jsonb;
   ev jsonb;
   constraint_name text;
+  state text;
 BEGIN
   FOR idx, item IN
     SELECT (t.ord - 1)::integer, t.value
       FROM jsonb_array_elements(items) WITH ORDINALITY AS t (value, ord)
-     ORDER BY t.value ->> 'slotId', t.ord
+     ORDER BY (t.value ->> 'slotId')::uuid, t.ord
   LOOP
     a := item -> 'appointment';
     BEGIN
@@ -100,8 +103,12 @@ BEGIN
         IF constraint_name = 'appointments_active_dose_unique' THEN
           outcome := 'duplicate';
         ELSE
-          RAISE;
+          outcome := 'error:23505:' || coalesce(constraint_name, '');
         END IF;
+      WHEN OTHERS THEN
+        -- Not query_canceled (a statement timeout ends the whole batch): OTHERS does not catch it.
+        GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, constraint_name = CONSTRAINT_NAME;
+        outcome := 'error:' || state || CASE WHEN coalesce(constraint_name, '') = '' THEN '' ELSE ':' || constraint_name END;
     END;
     RETURN NEXT;
   END LOOP;

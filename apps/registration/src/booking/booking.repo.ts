@@ -277,7 +277,7 @@ export interface BookingWrite {
   idempotency: (StoredResponse & { principalId: string; key: string }) | null;
 }
 
-export type BookingOutcome = 'booked' | 'replay' | 'full' | 'duplicate' | 'code-taken' | 'retry';
+export type BookingOutcome = 'booked' | 'replay' | 'full' | 'duplicate' | 'code-taken' | 'retry' | `error:${string}`;
 
 /**
  * Writes a batch of bookings in one statement, so one round trip and one commit

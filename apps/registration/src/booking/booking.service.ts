@@ -327,7 +327,8 @@ async function bookBatch(
         case 'retry':
           return { kind: 'again' };
         default:
-          throw new Error(`book_appointments answered ${String(outcomes[i])} for a booking`);
+          // `error:<SQLSTATE>[:<constraint>]`: this booking alone failed and wrote nothing; a 500 for its caller only.
+          throw new Error(`book_appointments could not write a booking (${String(outcomes[i])})`);
       }
     };
     results[p.index] = await settle().then(

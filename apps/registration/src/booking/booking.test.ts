@@ -326,6 +326,37 @@ describe('booking', () => {
     expect(await writes()).toBe(before + 30 * 2);
   });
 
+  it('fails only the booking whose write breaks a rule of the database, not the others of its batch', async () => {
+    const { slots } = await session(paris, { startTime: '20:00', endTime: '20:30', capacityDose1: 5 });
+    const [good, bad] = await people(2);
+    const item = (p: { registrantId: string; accountId: string }, status: string) => ({
+      slotId: slots[0].id,
+      seat: 'dose1',
+      appointment: {
+        id: randomUUID(),
+        code: Array.from({ length: 8 }, () => 'ABCDEFGH23456789'[Math.floor(Math.random() * 16)]).join(''),
+        registrantId: p.registrantId,
+        centerId: paris.id,
+        vaccineId: vaccine.id,
+        doseNumber: 1,
+        walkIn: false,
+        status,
+        bookedBy: p.accountId,
+        at: new Date().toISOString(),
+      },
+      events: [{ id: randomUUID(), type: 'appointment.booked', payload: { test: true }, occurredAt: new Date().toISOString() }],
+      access: null,
+      idempotency: null,
+    });
+    const { rows } = await svc.pool.query<{ idx: number; outcome: string }>(`SELECT idx, outcome FROM registration.book_appointments($1::jsonb)`, [
+      JSON.stringify([item(good, 'booked'), item(bad, 'no-such-status')]),
+    ]);
+    expect(Object.fromEntries(rows.map((r) => [r.idx, r.outcome]))).toEqual({ 0: 'booked', 1: expect.stringMatching(/^error:23514/) });
+    expect(await count(`SELECT count(*) FROM registration.appointments WHERE registrant_id = ANY($1)`, [[good.registrantId, bad.registrantId]])).toBe(1);
+    const { rows: seats } = await svc.pool.query(`SELECT booked_dose1 FROM registration.slots WHERE id = $1`, [slots[0].id]);
+    expect(seats[0].booked_dose1).toBe(1);
+  });
+
   it('moves seats between two slots under 50 concurrent reschedules without losing or doubling one', async () => {
     const { slots } = await session(paris, { startTime: '07:30', endTime: '08:30', capacityDose1: 30 });
     const [a, b] = slots;
