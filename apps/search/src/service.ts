@@ -36,7 +36,7 @@ const config = baseConfigSchema
     JWKS_URL: z.url(),
     /** Registration's API root (`…/api/registration/v1`): center availability is read from it. */
     REGISTRATION_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }),
-    /** Per availability request; a page of centers waits at most twice this. */
+    /** Per page of centers: one availability request to registration, which never waits longer. */
     AVAILABILITY_TIMEOUT_MS: z.coerce.number().int().min(50).max(5_000).default(400),
     SEARCH_ENGINE: z.enum(['postgres', 'opensearch']).default('postgres'),
     OPENSEARCH_URL: z.url().optional(),

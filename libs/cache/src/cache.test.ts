@@ -110,6 +110,23 @@ describe('cache', () => {
     expect(await cache.getOrLoad('w', 60, async () => 'not called')).toBe('after the write');
   });
 
+  it('reads many keys in one round trip and loads only the misses', async () => {
+    const { cache } = setup();
+    const loaded: string[] = [];
+    const loader = async (key: string) => {
+      loaded.push(key);
+      return { key };
+    };
+    await cache.getOrLoad('m1', 60, () => loader('m1'));
+    loaded.length = 0;
+    expect(await cache.getManyOrLoad(['m1', 'm2', 'm3'], 60, loader)).toEqual([{ key: 'm1' }, { key: 'm2' }, { key: 'm3' }]);
+    expect(loaded.sort()).toEqual(['m2', 'm3']);
+    loaded.length = 0;
+    expect(await cache.getManyOrLoad(['m3', 'm2'], 60, loader)).toEqual([{ key: 'm3' }, { key: 'm2' }]);
+    expect(loaded).toEqual([]);
+    expect(await cache.getManyOrLoad([], 60, loader)).toEqual([]);
+  });
+
   it('reloads after the TTL expires', async () => {
     const { cache, loader, loads } = setup();
     await cache.getOrLoad('t', 1, loader);

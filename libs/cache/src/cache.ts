@@ -20,6 +20,11 @@ export interface CacheOptions {
 export interface Cache {
   /** The cached JSON value of `key`, or `loader()`'s result (stored for `ttlSeconds`). Never fails because of Redis. */
   getOrLoad<T>(key: string, ttlSeconds: number, loader: () => Promise<T>): Promise<T>;
+  /**
+   * Many keys in one round trip (`MGET`): each cached value, or the loader's result for the
+   * misses alone (each through `getOrLoad`, so concurrent misses still load once).
+   */
+  getManyOrLoad<T>(keys: readonly string[], ttlSeconds: number, loader: (key: string) => Promise<T>): Promise<T[]>;
   /** Forgets keys after a write; a Redis failure is logged, not thrown (entries expire by TTL). */
   invalidate(...keys: string[]): Promise<void>;
 }
@@ -95,15 +100,38 @@ export function createCache({ redis, prefix, name = prefix, registry, logger, lo
     return value;
   }
 
+  function getOrLoad<T>(key: string, ttlSeconds: number, loader: () => Promise<T>): Promise<T> {
+    const shared = inflight.get(key);
+    if (shared) return shared as Promise<T>;
+    const promise = load(key, ttlSeconds, loader).finally(() => {
+      if (inflight.get(key) === promise) inflight.delete(key);
+    });
+    inflight.set(key, promise);
+    return promise;
+  }
+
   return {
-    getOrLoad<T>(key: string, ttlSeconds: number, loader: () => Promise<T>): Promise<T> {
-      const shared = inflight.get(key);
-      if (shared) return shared as Promise<T>;
-      const promise = load(key, ttlSeconds, loader).finally(() => {
-        if (inflight.get(key) === promise) inflight.delete(key);
-      });
-      inflight.set(key, promise);
-      return promise;
+    getOrLoad,
+
+    async getManyOrLoad<T>(keys: readonly string[], ttlSeconds: number, loader: (key: string) => Promise<T>): Promise<T[]> {
+      if (keys.length === 0) return [];
+      let cached: (string | null)[] = keys.map(() => null);
+      if (redis.status === 'ready') {
+        try {
+          cached = await redis.mget(...keys.map(valueKey));
+          redisOk();
+        } catch (err) {
+          redisFailed(err);
+        }
+      }
+      return Promise.all(
+        keys.map((key, i) => {
+          const hit = cached[i];
+          if (hit === null || hit === undefined) return getOrLoad(key, ttlSeconds, () => loader(key));
+          count(counters.hits);
+          return JSON.parse(hit) as T;
+        }),
+      );
     },
 
     async invalidate(...keys: string[]) {

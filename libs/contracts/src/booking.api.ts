@@ -200,6 +200,29 @@ export const availabilityView = z.object({
 });
 export type AvailabilityView = z.infer<typeof availabilityView>;
 
+/** Most centers in one batch read: a search page holds at most 50. */
+export const MAX_AVAILABILITY_CENTERS = 50;
+/** Several centers' availability on one local day: `centerIds` comma-separated, each once. */
+export const availabilityBatchQuery = z.object({
+  centerIds: z
+    .string()
+    .transform((s) => s.split(','))
+    .pipe(
+      z
+        .array(z.uuid('must be comma-separated center ids'))
+        .min(1)
+        .max(MAX_AVAILABILITY_CENTERS, `must name at most ${MAX_AVAILABILITY_CENTERS} centers`)
+        .refine((ids) => new Set(ids).size === ids.length, 'must name each center once'),
+    ),
+  date: isoDate,
+});
+export const availabilityBatch = z.object({
+  date: isoDate,
+  /** In the order asked; `availability` is null for a center registration does not know. */
+  items: z.array(z.object({ centerId: z.uuid(), availability: availabilityView.nullable() })),
+});
+export type AvailabilityBatch = z.infer<typeof availabilityBatch>;
+
 // ---- booking ----
 /** Unambiguous alphabet (no 0/O, 1/I/L): read aloud or typed at a desk without mistakes. */
 export const APPOINTMENT_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';

@@ -179,6 +179,10 @@ export const MATRIX: Record<ServiceName, Record<string, Probe>> = {
       allow: 'public',
       build: async (p) => get(`${R}/centers/${p.world.centerA}/availability?date=${p.world.day}`),
     },
+    [`GET ${R}/availability`]: {
+      allow: 'public',
+      build: async (p) => get(`${R}/availability?centerIds=${p.world.centerA}&date=${p.world.day}`),
+    },
     // A center admin scoped to one center (as every admin token here) may not open new ones.
     [`POST ${R}/centers`]: {
       allow: ['nationalAdmin'],

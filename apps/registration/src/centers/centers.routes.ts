@@ -1,5 +1,7 @@
 import { authenticate, principalOf, requireScopedRole, type Verifier } from '@jab/auth';
 import {
+  availabilityBatch,
+  availabilityBatchQuery,
   availabilityQuery,
   availabilityView,
   centerList,
@@ -14,7 +16,7 @@ import { parsed, validate, type ApiRoute } from '@jab/http';
 import { Router } from 'express';
 import { readerOf } from '../pools.js';
 import { etagOf, reusableHeaders } from './availability.hot.js';
-import { availability, createCenter, createSession, findCenters, getCenter, type CentersDeps } from './centers.service.js';
+import { availabilities, availability, createCenter, createSession, findCenters, getCenter, type CentersDeps } from './centers.service.js';
 
 export function centersRouter(deps: CentersDeps & { verifier: Verifier }): Router {
   const router = Router();
@@ -45,6 +47,12 @@ export function centersRouter(deps: CentersDeps & { verifier: Verifier }): Route
     // The hot path answers the next requests for this day from these bytes and headers, until a booking changes it.
     deps.caches.hot?.store(centerDay, generation, { body, etag, headers: reusableHeaders(res) });
     res.send(body);
+  });
+  const batch = { query: availabilityBatchQuery };
+  // A search page's centers in one request: one Redis MGET, the database only for the misses.
+  router.get('/availability', validate(batch), async (req, res) => {
+    const { query } = parsed(req, batch);
+    res.json(await availabilities(deps, query.centerIds, query.date));
   });
   const session = { params: centerParams, body: createSessionRequest };
   router.post('/centers/:centerId/sessions', auth, requireScopedRole('national-admin', 'center-admin'), validate(session), async (req, res) => {
@@ -86,6 +94,14 @@ export const centersRoutes: ApiRoute[] = [
     tags: ['centers'],
     request: { params: centerParams, query: availabilityQuery },
     responses: { 200: { description: 'Availability', schema: availabilityView }, 404: { description: 'No such center' } },
+  },
+  {
+    method: 'get',
+    path: '/availability',
+    summary: 'Several centers on one day (a search page, at most 50): each as GET /centers/:id/availability answers it, null for an unknown center (public, cached)',
+    tags: ['centers'],
+    request: { query: availabilityBatchQuery },
+    responses: { 200: { description: 'Availability of each center asked, in that order', schema: availabilityBatch }, 400: { description: 'Not 1–50 distinct center ids, or a bad date' } },
   },
   {
     method: 'post',

@@ -1,5 +1,5 @@
 import type { Principal } from '@jab/auth';
-import type { AvailabilityView, CenterView, CreateCenterRequest, CreateSessionRequest, SessionView } from '@jab/contracts';
+import type { AvailabilityBatch, AvailabilityView, CenterView, CreateCenterRequest, CreateSessionRequest, SessionView } from '@jab/contracts';
 import { appendEvent, withTransaction } from '@jab/db';
 import { BadRequest, Conflict, Forbidden, NotFound } from '@jab/http';
 import type { Pool } from 'pg';
@@ -66,15 +66,30 @@ export async function getCenter(pool: Pool, id: string): Promise<CenterView> {
   return center;
 }
 
+/** One center-day as the cache holds it: null for a center that does not exist. */
+async function loadDay(pool: Pool, centerId: string, date: string): Promise<AvailabilityView | null> {
+  const center = await findCenter(pool, centerId);
+  if (!center) return null;
+  return { centerId, date, timeZone: center.timeZone, slots: await slotsOfDay(pool, centerId, date) };
+}
+
 /** Slots of one center-day with the seats left, read through the cache (filled from the writer, see findCenters). */
 export async function availability({ pool, caches }: CentersDeps, centerId: string, date: string): Promise<AvailabilityView> {
-  const view = await caches.availability.getOrLoad(availabilityKey({ centerId, date }), AVAILABILITY_TTL_SECONDS, async () => {
-    const center = await findCenter(pool, centerId);
-    if (!center) return null;
-    return { centerId, date, timeZone: center.timeZone, slots: await slotsOfDay(pool, centerId, date) };
-  });
+  const view = await caches.availability.getOrLoad(availabilityKey({ centerId, date }), AVAILABILITY_TTL_SECONDS, () =>
+    loadDay(pool, centerId, date),
+  );
   if (!view) throw new NotFound('No such center.');
   return view;
+}
+
+/** Several centers on one day (a search page): one Redis round trip, the database only for the misses. */
+export async function availabilities({ pool, caches }: CentersDeps, centerIds: string[], date: string): Promise<AvailabilityBatch> {
+  const views = await caches.availability.getManyOrLoad(
+    centerIds.map((centerId) => availabilityKey({ centerId, date })),
+    AVAILABILITY_TTL_SECONDS,
+    (key) => loadDay(pool, key.slice(0, key.indexOf(':')), date),
+  );
+  return { date, items: centerIds.map((centerId, i) => ({ centerId, availability: views[i] ?? null })) };
 }
 
 /**

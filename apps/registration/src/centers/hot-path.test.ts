@@ -109,3 +109,33 @@ describe('availability from memory (the hot path)', () => {
     expect((await fetch(`${b.url}${path}&extra=1`)).status).toBe(200);
   });
 });
+
+describe('several centers on one day (a search page)', () => {
+  it('answers each center as its own route does, in the order asked, null for an unknown one', async () => {
+    const [, query] = path.split('?');
+    const date = new URLSearchParams(query).get('date') as string;
+    const centers = (await (await fetch(`${a.url}/api/registration/v1/centers`)).json()) as { items: CenterView[] };
+    const ids = centers.items.map((c) => c.id);
+    const unknown = randomUUID();
+    const asked = [...ids.slice(0, 3), unknown, ...ids.slice(3)];
+    const res = await fetch(`${b.url}/api/registration/v1/availability?centerIds=${asked.join(',')}&date=${date}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { date: string; items: { centerId: string; availability: AvailabilityView | null }[] };
+    expect(body.items.map((i) => i.centerId)).toEqual(asked);
+    for (const item of body.items) {
+      if (item.centerId === unknown) expect(item.availability).toBeNull();
+      else expect(item.availability).toEqual(await (await fetch(`${b.url}/api/registration/v1/centers/${item.centerId}/availability?date=${date}`)).json());
+    }
+  });
+
+  it('refuses a list that is empty, too long, repeats a center or holds something else, with a message', async () => {
+    const [, query] = path.split('?');
+    const date = new URLSearchParams(query).get('date') as string;
+    const id = randomUUID();
+    for (const centerIds of ['', Array.from({ length: 51 }, () => randomUUID()).join(','), `${id},${id}`, `${id},not-an-id`]) {
+      const res = await fetch(`${b.url}/api/registration/v1/availability?centerIds=${centerIds}&date=${date}`);
+      expect(res.status, centerIds).toBe(400);
+      expect(((await res.json()) as { errors: { path: string }[] }).errors[0]?.path).toMatch(/^query\.centerIds/);
+    }
+  });
+});

@@ -8,17 +8,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAvailabilityClient, summarize } from './availability.client.js';
 
 /**
- * The client against a local HTTP server standing in for registration's availability
- * route (real HTTP, real timeouts); the real registration is exercised end to end in
- * tools/resilience/src/center-availability.test.ts.
+ * The client against a local HTTP server standing in for registration's batch
+ * availability route (real HTTP, real timeouts); the real registration is exercised end
+ * to end in tools/resilience/src/center-availability.test.ts. A center's behaviour
+ * decides its item (`not-found`: null) or, for the others, the whole page's answer.
  */
-type Behaviour =
-  | 'view'
-  | 'not-found'
-  | 'fail'
-  | 'garbage'
-  | 'hang'
-  | 'slow-view';
+type Behaviour = 'view' | 'not-found' | 'fail' | 'garbage' | 'hang';
 
 const DAY = '2031-03-04';
 const VACCINE_A = randomUUID();
@@ -48,16 +43,13 @@ const viewOf = (centerId: string, date = DAY): AvailabilityView => ({
 });
 
 const behaviours = new Map<string, Behaviour>();
+/** One line per page asked: the center ids and the date. */
 const requested: string[] = [];
-/** Requests not answered yet (an answer counts them out before it is written). */
-const open = new Set<ServerResponse>();
-let maxInFlight = 0;
 let server: Server;
 let baseUrl: string;
 let closedPortUrl: string;
 
 function answer(res: ServerResponse, status: number, body: unknown) {
-  open.delete(res);
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }
@@ -65,25 +57,18 @@ function answer(res: ServerResponse, status: number, body: unknown) {
 beforeAll(async () => {
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://stub');
-    const match =
-      /^\/api\/registration\/v1\/centers\/([^/]+)\/availability$/.exec(
-        url.pathname,
-      );
-    const centerId = match?.[1] ?? '';
-    requested.push(`${centerId} ${url.searchParams.get('date')}`);
-    open.add(res);
-    maxInFlight = Math.max(maxInFlight, open.size);
-    res.on('close', () => open.delete(res));
-    const behaviour = behaviours.get(centerId) ?? 'view';
-    if (behaviour === 'hang') return;
-    if (behaviour === 'not-found')
-      return answer(res, 404, { title: 'Not Found' });
-    if (behaviour === 'fail') return answer(res, 503, { title: 'Unavailable' });
-    if (behaviour === 'garbage') return answer(res, 200, { slots: 'none' });
+    if (url.pathname !== '/api/registration/v1/availability') return answer(res, 404, { title: 'Not Found' });
+    const ids = (url.searchParams.get('centerIds') ?? '').split(',');
     const date = url.searchParams.get('date') ?? DAY;
-    // A little later, so that several requests overlap and the bound is visible.
-    const delay = behaviour === 'slow-view' ? 100 : 0;
-    setTimeout(() => answer(res, 200, viewOf(centerId, date)), delay);
+    requested.push(`${ids.join(',')} ${date}`);
+    const page = ids.map((id) => behaviours.get(id) ?? 'view');
+    if (page.includes('hang')) return;
+    if (page.includes('fail')) return answer(res, 503, { title: 'Unavailable' });
+    if (page.includes('garbage')) return answer(res, 200, { items: 'none' });
+    answer(res, 200, {
+      date,
+      items: ids.map((centerId, i) => ({ centerId, availability: page[i] === 'not-found' ? null : viewOf(centerId, date) })),
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/registration/v1/`;
@@ -103,13 +88,9 @@ afterAll(async () => {
 beforeEach(() => {
   behaviours.clear();
   requested.length = 0;
-  open.clear();
-  maxInFlight = 0;
 });
 
-function client(
-  options: { url?: string; concurrency?: number; timeoutMs?: number } = {},
-) {
+function client(options: { url?: string; timeoutMs?: number; breakAfter?: number; halfOpenAfterMs?: number } = {}) {
   const lines: Record<string, unknown>[] = [];
   const registry = new Registry();
   const logger = createLogger({
@@ -124,7 +105,8 @@ function client(
     baseUrl: options.url ?? baseUrl,
     // Generous unless a test is about the timeout: a loaded machine must not fail a hit.
     timeoutMs: options.timeoutMs ?? 3_000,
-    concurrency: options.concurrency,
+    breakAfter: options.breakAfter,
+    halfOpenAfterMs: options.halfOpenAfterMs,
     logger,
     registry,
     now: () => new Date(`${DAY}T09:15:00.000Z`),
@@ -178,8 +160,8 @@ describe('summarize', () => {
   });
 });
 
-describe('availability client', () => {
-  it("summarizes each center's day from registration's view, in the order asked", async () => {
+describe('availability client (against a stub of registration\'s batch route)', () => {
+  it("summarizes each center's day from one request for the page, in the order asked", async () => {
     const { availability, count, lines } = client();
     const ids = [randomUUID(), randomUUID()];
     const days = await availability.forCenters(ids, DAY);
@@ -187,78 +169,62 @@ describe('availability client', () => {
       { date: DAY, freeSeats: 9, firstFreeAt: `${DAY}T09:30:00.000Z` },
       { date: DAY, freeSeats: 9, firstFreeAt: `${DAY}T09:30:00.000Z` },
     ]);
-    expect(requested.sort()).toEqual(ids.map((id) => `${id} ${DAY}`).sort());
+    expect(requested).toEqual([`${ids.join(',')} ${DAY}`]);
     expect(await count('hit')).toBe(2);
     expect(lines).toEqual([]);
   });
 
-  it('gives null for a center registration does not know, fails on or answers wrongly, and warns once', async () => {
+  it('gives null for a center registration does not know, and warns once', async () => {
     const { availability, count, lines } = client();
-    const [ok, missing, failing, garbled] = [
-      randomUUID(),
-      randomUUID(),
-      randomUUID(),
-      randomUUID(),
-    ];
-    behaviours
-      .set(missing, 'not-found')
-      .set(failing, 'fail')
-      .set(garbled, 'garbage');
-    const days = await availability.forCenters(
-      [ok, missing, failing, garbled],
-      DAY,
-    );
-    expect(days.map((d) => d?.freeSeats ?? null)).toEqual([
-      9,
-      null,
-      null,
-      null,
-    ]);
+    const [ok, missing] = [randomUUID(), randomUUID()];
+    behaviours.set(missing, 'not-found');
+    expect((await availability.forCenters([ok, missing], DAY)).map((d) => d?.freeSeats ?? null)).toEqual([9, null]);
     expect(await count('hit')).toBe(1);
     expect(await count('not_found')).toBe(1);
-    expect(await count('error')).toBe(2);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({
-      level: 'warn',
-      date: DAY,
-      centers: 4,
-      failed: { not_found: 1, error: 2 },
-    });
+    expect(lines[0]).toMatchObject({ msg: 'center availability unknown for some centers', failed: { not_found: 1 } });
   });
 
-  it('gives null when registration never answers, once the timeout passed', async () => {
-    const { availability, count, lines } = client({ timeoutMs: 100 });
-    const stuck = [randomUUID(), randomUUID()];
-    for (const id of stuck) behaviours.set(id, 'hang');
-    expect(await availability.forCenters(stuck, DAY)).toEqual([null, null]);
-    expect(requested).toHaveLength(2);
+  it('gives nulls for the whole page when registration fails on it or answers wrongly', async () => {
+    const { availability, count, lines } = client();
+    for (const behaviour of ['fail', 'garbage'] as const) {
+      const ids = [randomUUID(), randomUUID()];
+      behaviours.set(ids[1] as string, behaviour);
+      expect(await availability.forCenters(ids, DAY)).toEqual([null, null]);
+    }
+    expect(await count('error')).toBe(4);
+    expect(lines).toHaveLength(2);
+  });
+
+  it('gives nulls when registration never answers, once the timeout passed', async () => {
+    const { availability, count } = client({ timeoutMs: 150 });
+    const id = randomUUID();
+    behaviours.set(id, 'hang');
+    expect(await availability.forCenters([id, randomUUID()], DAY)).toEqual([null, null]);
     expect(await count('timeout')).toBe(2);
-    expect(await count('hit')).toBe(0);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({
-      failed: { timeout: 2 },
-      reason: 'no answer in time',
-    });
   });
 
   it('gives nulls when registration cannot be reached at all', async () => {
     const { availability, count } = client({ url: closedPortUrl });
-    expect(
-      await availability.forCenters([randomUUID(), randomUUID()], DAY),
-    ).toEqual([null, null]);
-    expect(await count('error')).toBe(2);
+    expect(await availability.forCenters([randomUUID()], DAY)).toEqual([null]);
+    expect(await count('error')).toBe(1);
   });
 
-  it('keeps at most `concurrency` requests in flight for a page', async () => {
-    const { availability } = client({ concurrency: 3 });
-    const ids = Array.from({ length: 10 }, () => randomUUID());
-    for (const id of ids) behaviours.set(id, 'slow-view');
-    const days = await availability.forCenters(ids, DAY);
-    expect(days.every((d) => d?.freeSeats === 9)).toBe(true);
-    expect(requested).toHaveLength(10);
-    // In parallel, never more than the bound (how many overlap at once is the machine's affair).
-    expect(maxInFlight).toBeGreaterThanOrEqual(2);
-    expect(maxInFlight).toBeLessThanOrEqual(3);
+  it('stops asking a failing registration for a while (circuit breaker), then tries again', async () => {
+    const { availability, count } = client({ breakAfter: 2, halfOpenAfterMs: 300 });
+    const failing = randomUUID();
+    behaviours.set(failing, 'fail');
+    await availability.forCenters([failing], DAY);
+    await availability.forCenters([failing], DAY);
+    expect(requested).toHaveLength(2);
+    // Open: the next pages answer at once, without a request.
+    expect(await availability.forCenters([randomUUID()], DAY)).toEqual([null]);
+    expect(requested).toHaveLength(2);
+    expect(await count('unavailable')).toBe(1);
+    await new Promise((done) => setTimeout(done, 350));
+    const healthy = randomUUID();
+    expect((await availability.forCenters([healthy], DAY))[0]?.freeSeats).toBe(9);
+    expect(requested).toHaveLength(3);
   });
 
   it('asks nothing for an empty page', async () => {

@@ -1,8 +1,19 @@
 import {
-  availabilityView,
+  availabilityBatch,
+  type AvailabilityBatch,
   type AvailabilityView,
   type CenterAvailability,
 } from '@jab/contracts';
+import {
+  BrokenCircuitError,
+  circuitBreaker,
+  ConsecutiveBreaker,
+  handleAll,
+  TaskCancelledError,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+} from 'cockatiel';
 import type { Logger } from '@jab/logger';
 import { Counter, type Registry } from 'prom-client';
 
@@ -11,6 +22,7 @@ export const AVAILABILITY_OUTCOMES = [
   'not_found',
   'timeout',
   'error',
+  'unavailable',
 ] as const;
 export type AvailabilityOutcome = (typeof AVAILABILITY_OUTCOMES)[number];
 
@@ -30,10 +42,12 @@ export interface AvailabilityClient {
 export interface AvailabilityClientOptions {
   /** Registration's API root, e.g. `http://127.0.0.1:3001/api/registration/v1`. */
   baseUrl: string;
-  /** Per request; a page waits at most twice this (see `forCenters`). */
+  /** One page's request; a page never waits longer. */
   timeoutMs: number;
-  /** Requests in flight at once for one page. */
-  concurrency?: number;
+  /** Failed pages in a row that open the circuit (default 5). */
+  breakAfter?: number;
+  /** How long the circuit stays open before one page tries again (default 5 s). */
+  halfOpenAfterMs?: number;
   logger: Logger;
   registry?: Registry;
   now?: () => Date;
@@ -69,48 +83,22 @@ export function summarize(
   };
 }
 
-/** Runs `fn` over `items` with at most `limit` calls in flight, results in order. */
-async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
-  return results;
-}
-
 type Lookup =
   | { outcome: 'hit'; view: AvailabilityView }
   | { outcome: Exclude<AvailabilityOutcome, 'hit'>; reason: string };
 
-function isTimeout(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    (error.name === 'TimeoutError' || error.name === 'AbortError')
-  );
-}
-
 /**
- * Reads registration's public, Redis-cached `GET /centers/:id/availability?date=` for
- * the centers of one search page: in parallel (bounded), each request with its own
- * timeout and the page with a deadline of twice that, so a registration that hangs
- * costs a search at most ~2 × `timeoutMs`. Failures become null, one warn line per page.
+ * Reads the availability of one search page's centers from registration's public,
+ * Redis-cached `GET /availability?centerIds=…&date=`: one request per page (one Redis
+ * `MGET` there, the database only for its misses), with a timeout, behind a circuit
+ * breaker (cockatiel): after `breakAfter` failed pages in a row, pages skip registration
+ * for `halfOpenAfterMs` and show availability as unknown at once, so a slow registration
+ * costs one timeout, not one per page or per center. Failures become null, one warn line per page.
  */
 export function createAvailabilityClient(
   options: AvailabilityClientOptions,
 ): AvailabilityClient {
   const base = options.baseUrl.replace(/\/+$/, '');
-  const concurrency = options.concurrency ?? 8;
   const now = options.now ?? (() => new Date());
   const lookups = new Counter({
     name: 'search_availability_lookups_total',
@@ -119,59 +107,44 @@ export function createAvailabilityClient(
     registers: options.registry ? [options.registry] : [],
   });
   for (const outcome of AVAILABILITY_OUTCOMES) lookups.inc({ outcome }, 0);
+  const breaker = circuitBreaker(handleAll, {
+    halfOpenAfter: options.halfOpenAfterMs ?? 5_000,
+    breaker: new ConsecutiveBreaker(options.breakAfter ?? 5),
+  });
+  const policy = wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive));
 
-  async function lookup(
-    centerId: string,
-    date: string,
-    deadline: AbortSignal,
-  ): Promise<Lookup> {
-    if (deadline.aborted)
-      return { outcome: 'timeout', reason: 'page deadline passed' };
-    const url = `${base}/centers/${encodeURIComponent(centerId)}/availability?date=${encodeURIComponent(date)}`;
+  async function page(centerIds: readonly string[], date: string, signal: AbortSignal): Promise<AvailabilityBatch> {
+    const url = `${base}/availability?centerIds=${centerIds.map(encodeURIComponent).join(',')}&date=${encodeURIComponent(date)}`;
+    const res = await fetch(url, { headers: { accept: 'application/json' }, signal });
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new Error(`HTTP ${res.status}`);
+    }
+    const body = availabilityBatch.safeParse(await res.json());
+    if (!body.success || body.data.items.length !== centerIds.length || body.data.items.some((item, i) => item.centerId !== centerIds[i]))
+      throw new Error('response does not match the centers asked');
+    return body.data;
+  }
+
+  async function lookupAll(centerIds: readonly string[], date: string): Promise<Lookup[]> {
+    const all = (outcome: Exclude<AvailabilityOutcome, 'hit'>, reason: string): Lookup[] => centerIds.map(() => ({ outcome, reason }));
     try {
-      const res = await fetch(url, {
-        headers: { accept: 'application/json' },
-        signal: AbortSignal.any([
-          AbortSignal.timeout(options.timeoutMs),
-          deadline,
-        ]),
-      });
-      if (res.status === 404) {
-        await res.body?.cancel();
-        return { outcome: 'not_found', reason: 'HTTP 404' };
-      }
-      if (!res.ok) {
-        await res.body?.cancel();
-        return { outcome: 'error', reason: `HTTP ${res.status}` };
-      }
-      const body = availabilityView.safeParse(await res.json());
-      if (!body.success)
-        return {
-          outcome: 'error',
-          reason: 'response does not match availabilityView',
-        };
-      return { outcome: 'hit', view: body.data };
+      const batch = await policy.execute(({ signal }) => page(centerIds, date, signal));
+      return batch.items.map((item) =>
+        item.availability ? { outcome: 'hit', view: item.availability } : { outcome: 'not_found', reason: 'unknown center' },
+      );
     } catch (error) {
-      if (isTimeout(error))
-        return { outcome: 'timeout', reason: 'no answer in time' };
-      const cause =
-        error instanceof Error && error.cause instanceof Error
-          ? `: ${error.cause.message}`
-          : '';
-      return {
-        outcome: 'error',
-        reason: `${error instanceof Error ? error.message : String(error)}${cause}`,
-      };
+      if (error instanceof BrokenCircuitError) return all('unavailable', 'circuit open after repeated failures');
+      if (error instanceof TaskCancelledError) return all('timeout', 'no answer in time');
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      return all('error', `${error instanceof Error ? error.message : String(error)}${cause}`);
     }
   }
 
   return {
     async forCenters(centerIds, date, { vaccineId } = {}) {
       if (centerIds.length === 0) return [];
-      const deadline = AbortSignal.timeout(options.timeoutMs * 2);
-      const results = await mapBounded(centerIds, concurrency, (id) =>
-        lookup(id, date, deadline),
-      );
+      const results = await lookupAll(centerIds, date);
       const failed: Partial<Record<AvailabilityOutcome, number>> = {};
       let reason: string | undefined;
       for (const r of results) {
