@@ -1,5 +1,5 @@
 import { createSigner, generateSigningKey } from '@jab/auth';
-import { createOutboxSignal } from '@jab/db';
+import { outboxSignal } from '@jab/db';
 import { AUDIENCE, ISSUER, type ApiParts, type ServiceContext } from '@jab/runtime';
 import type { JWK } from 'jose';
 import { bookingParts } from './booking/booking.parts.js';
@@ -23,10 +23,8 @@ export async function buildApi(ctx: ServiceContext<RegistrationConfig>): Promise
   const cards = await createHealthCardKey({ privateJwk: key.privateJwk, issuer: ctx.config.SHC_ISSUER_URL });
   const signer = publishingHealthCardKey(createSigner({ privateJwk: key.privateJwk, kid: key.kid, issuer: ISSUER }), cards);
   // Writes and what they decide on go to the writer; lists and exports may use the reader (decision 0006).
-  // Commits that write events without a NOTIFY of their own (group commit, code requests) wake the relay through one coalesced signal.
-  const wakeRelay = createOutboxSignal(ctx.pool, 'registration', (error) =>
-    ctx.logger.warn({ err: error }, 'could not wake the outbox relay; it polls'),
-  );
+  // Commits that write events outside withTransaction (group commit, code requests) wake the relay through the pool's one coalesced signal.
+  const wakeRelay = outboxSignal(ctx.pool, 'registration');
   const deps = { pool: ctx.pool, readPool: ctx.readPool, signer, audience: AUDIENCE, wakeRelay };
   // One entry per component: its routers and the routes it documents in OpenAPI.
   const components: ApiParts[] = [

@@ -235,3 +235,31 @@ describe('createOutboxSignal', () => {
     }
   });
 });
+
+describe('withTransaction and the relay', () => {
+  it('wakes the relay once the transaction that wrote events has committed, and not after a rollback', async () => {
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => heard.push(n.channel));
+    await listener.query(`LISTEN ${outboxChannel(schema)}`);
+    try {
+      await expect(
+        withTransaction(pool, async (client) => {
+          await appendEvent(client, schema, { type: 'registrant.registered', source: 'registration', data: {} });
+          throw new Error('changed my mind');
+        }),
+      ).rejects.toThrow('changed my mind');
+      await register('Woken Once');
+      await waitFor(() => heard.length === 1);
+      await new Promise((done) => setTimeout(done, 100));
+      expect(heard).toEqual([outboxChannel(schema)]);
+      // A transaction without events wakes nobody.
+      await withTransaction(pool, (client) => client.query('SELECT 1'));
+      await new Promise((done) => setTimeout(done, 100));
+      expect(heard).toHaveLength(1);
+    } finally {
+      await listener.end();
+    }
+  });
+});

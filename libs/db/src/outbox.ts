@@ -53,7 +53,7 @@ export function createEvent<Type extends string, Data>(event: NewEvent<Type, Dat
 /**
  * Writes `event` to the schema's outbox on `client`, which must be inside the caller's
  * transaction (`withTransaction`): the event exists if and only if the state change commits.
- * The NOTIFY is delivered at commit and wakes the relay.
+ * `withTransaction` wakes the relay after the commit.
  */
 export async function appendEvent<Type extends string, Data>(
   client: ClientBase,
@@ -65,8 +65,43 @@ export async function appendEvent<Type extends string, Data>(
     `INSERT INTO "${schema}".outbox (id, type, payload, occurred_at) VALUES ($1, $2, $3, $4)`,
     [envelope.id, envelope.type, JSON.stringify(envelope), envelope.occurredAt],
   );
-  await client.query(`SELECT pg_notify($1, '')`, [outboxChannel(schema)]);
+  // No NOTIFY inside the transaction (it makes commits queue on PostgreSQL's notification
+  // lock): `withTransaction` wakes the relay once the commit is done (`wakeAfterCommit`).
+  awaitingCommit.set(client, schema);
   return envelope;
+}
+
+/** Clients whose open transaction wrote outbox rows, and the schema of those rows. */
+const awaitingCommit = new WeakMap<ClientBase, string>();
+/** One coalesced signal per pool and schema. */
+const signals = new WeakMap<Pool, Map<string, () => void>>();
+
+/**
+ * The pool's one coalesced wake-up of the schema's relay (`createOutboxSignal`), shared by
+ * every caller in the process. A lost wake-up costs only latency: the relay polls.
+ */
+export function outboxSignal(pool: Pool, schema: string): () => void {
+  let bySchema = signals.get(pool);
+  if (!bySchema) signals.set(pool, (bySchema = new Map()));
+  let signal = bySchema.get(schema);
+  if (!signal) {
+    signal = createOutboxSignal(pool, schema, () => undefined);
+    bySchema.set(schema, signal);
+  }
+  return signal;
+}
+
+/**
+ * After `client`'s transaction committed: wakes the schema's relay if the transaction
+ * wrote events. After a rollback, call it with `committed: false` to forget. A
+ * transaction run outside `withTransaction` is not signalled: its events wait for the
+ * relay's poll.
+ */
+export function wakeAfterCommit(pool: Pool, client: ClientBase, committed: boolean): void {
+  const schema = awaitingCommit.get(client);
+  if (schema === undefined) return;
+  awaitingCommit.delete(client);
+  if (committed) outboxSignal(pool, schema)();
 }
 
 /**

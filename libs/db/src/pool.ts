@@ -1,5 +1,6 @@
 import type { Logger } from '@jab/logger';
 import pg from 'pg';
+import { wakeAfterCommit } from './outbox.js';
 
 export type { Pool, PoolClient } from 'pg';
 
@@ -28,8 +29,10 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClie
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
+    wakeAfterCommit(pool, client, true);
     return result;
   } catch (error) {
+    wakeAfterCommit(pool, client, false);
     await client.query('ROLLBACK').catch((rollbackError: Error) => {
       broken = rollbackError;
     });
