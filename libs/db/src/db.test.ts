@@ -212,13 +212,19 @@ describe('outbox relay', () => {
   });
 });
 
+/** A connection LISTENing on the relay's channel, and what it heard. */
+async function listen() {
+  const listener = new pg.Client({ connectionString: db.url });
+  await listener.connect();
+  const heard: string[] = [];
+  listener.on('notification', (n) => heard.push(n.channel));
+  await listener.query(`LISTEN ${outboxChannel(schema)}`);
+  return { listener, heard };
+}
+
 describe('createOutboxSignal', () => {
   it('wakes a listener once for a burst of commits, and again for commits after it', async () => {
-    const listener = new pg.Client({ connectionString: db.url });
-    await listener.connect();
-    const heard: string[] = [];
-    listener.on('notification', (n) => heard.push(n.channel));
-    await listener.query(`LISTEN ${outboxChannel(schema)}`);
+    const { listener, heard } = await listen();
     try {
       const signal = createOutboxSignal(pool, schema, (error) => {
         throw error;
@@ -238,11 +244,7 @@ describe('createOutboxSignal', () => {
 
 describe('withTransaction and the relay', () => {
   it('wakes the relay once the transaction that wrote events has committed, and not after a rollback', async () => {
-    const listener = new pg.Client({ connectionString: db.url });
-    await listener.connect();
-    const heard: string[] = [];
-    listener.on('notification', (n) => heard.push(n.channel));
-    await listener.query(`LISTEN ${outboxChannel(schema)}`);
+    const { listener, heard } = await listen();
     try {
       await expect(
         withTransaction(pool, async (client) => {
