@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { createLogger } from '@jab/logger';
@@ -277,6 +278,32 @@ describe('createApp', () => {
     expect(text).not.toContain('zoe@example.org');
     expect(text).not.toContain('name=');
     expect(text).not.toContain(validBooking.slotId);
+  });
+
+  it('logs a request whose client went away before the answer as 499 at warn, not as a server error', async () => {
+    const { lines, logger } = capture();
+    const app = createApp({ service: 'test', logger, registry: new Registry() });
+    let arrived = false;
+    app.get('/api/test/v1/slow', () => {
+      arrived = true; // and never answers
+    });
+    finalizeApp(app);
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    const aborted = new AbortController();
+    const pending = fetch(`http://127.0.0.1:${port}/api/test/v1/slow`, { signal: aborted.signal }).catch(() => undefined);
+    const until = async (ok: () => boolean) => {
+      while (!ok()) await new Promise((done) => setTimeout(done, 10));
+    };
+    await until(() => arrived);
+    aborted.abort();
+    await pending;
+    await until(() => lines.length === 1);
+    server.closeAllConnections();
+    server.close();
+    expect(lines[0]).toMatchObject({ level: 'warn', http: { route: '/api/test/v1/slow', statusCode: 499 } });
+    expect(lines[0]).not.toHaveProperty('err');
   });
 
   it('sets helmet security headers and hides x-powered-by', async () => {

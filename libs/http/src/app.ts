@@ -56,12 +56,14 @@ export function createRequestTracker({ logger, registry }: { logger: Logger; reg
     });
     res.once('close', () => {
       if (PROBES.has(pathOf(req))) return;
-      const error = res.err ?? (res.writableFinished ? undefined : new Error('request aborted'));
-      const statusCode = res.writableFinished ? res.statusCode : 499;
+      // A client that went away before the answer (a closed tab, a cancelled fetch) is not a server error: 499, at warn.
+      const aborted = !res.writableFinished;
+      const statusCode = aborted ? 499 : res.statusCode;
       const http = { method: req.method, route: routePattern(req), path: pathOf(req), statusCode };
-      const line = { reqId, http, responseTime: Math.round(performance.now() - started), ...(error ? { err: safeError(error) } : {}) };
+      const line = { reqId, http, responseTime: Math.round(performance.now() - started), ...(res.err ? { err: safeError(res.err) } : {}) };
       const message = `${req.method} ${http.route ?? http.path} ${statusCode}`;
-      if (error || statusCode >= 500) lines.error(line, message);
+      if (res.err || statusCode >= 500) lines.error(line, message);
+      else if (aborted) lines.warn(line, `${message} (the client closed the connection first)`);
       else lines.info(line, message);
     });
     return reqId;
@@ -178,7 +180,6 @@ function toHttpError(error: unknown): HttpError | undefined {
 }
 
 // express recognises an error handler by its four parameters.
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
 const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
   const known = toHttpError(error);
   if (known && known.status < 500 && !res.headersSent) return sendProblem(known, req, res);
