@@ -12,11 +12,3 @@ export interface Pools {
   /** The Aurora reader (DATABASE_READ_URL; the writer's pool when that is unset). */
   readPool: Pool;
 }
-
-/**
- * The reader of components whose deps the booking wiring builds: until it passes `readPool`
- * on, their reads stay on the writer, which is always correct, only not offloaded.
- */
-export function readerOf(deps: { pool: Pool; readPool?: Pool }): Pool {
-  return deps.readPool ?? deps.pool;
-}

@@ -16,14 +16,13 @@ import { parsed, validate, type ApiRoute } from '@jab/http';
 import { Router } from 'express';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { readerOf } from '../pools.js';
 import { listCampaigns, listLots, listVaccines } from './catalogue.repo.js';
 import { createCampaign, createLot, createVaccine, recallLot } from './catalogue.service.js';
 
 const lotParams = z.object({ lotId: z.uuid() });
 const STAFF = ['staff', 'center-admin', 'national-admin'] as const;
 
-export function catalogueRouter(deps: { pool: Pool; readPool?: Pool; verifier: Verifier }): Router {
+export function catalogueRouter(deps: { pool: Pool; readPool: Pool; verifier: Verifier }): Router {
   const router = Router();
   const auth = authenticate(deps.verifier);
   const admin = [auth, requireRole('national-admin')];
@@ -31,7 +30,7 @@ export function catalogueRouter(deps: { pool: Pool; readPool?: Pool; verifier: V
   // The vaccine catalogue is public: the citizen portal names what each center offers. It
   // changes a few times a campaign, so the reader's second of lag is harmless.
   router.get('/vaccines', async (_req, res) => {
-    res.json({ items: await listVaccines(readerOf(deps)) });
+    res.json({ items: await listVaccines(deps.readPool) });
   });
   const vaccine = { body: createVaccineRequest };
   router.post('/vaccines', ...admin, validate(vaccine), async (req, res) => {
@@ -40,7 +39,7 @@ export function catalogueRouter(deps: { pool: Pool; readPool?: Pool; verifier: V
   });
 
   router.get('/campaigns', auth, requireScopedRole(...STAFF), async (_req, res) => {
-    res.json({ items: await listCampaigns(readerOf(deps)) });
+    res.json({ items: await listCampaigns(deps.readPool) });
   });
   const campaign = { body: createCampaignRequest };
   router.post('/campaigns', ...admin, validate(campaign), async (req, res) => {

@@ -14,7 +14,6 @@ import {
 } from '@jab/contracts';
 import { parsed, validate, type ApiRoute } from '@jab/http';
 import { Router } from 'express';
-import { readerOf } from '../pools.js';
 import { etagOf, reusableHeaders } from './availability.hot.js';
 import { availabilities, availability, createCenter, createSession, findCenters, getCenter, type CentersDeps } from './centers.service.js';
 
@@ -34,7 +33,7 @@ export function centersRouter(deps: CentersDeps & { verifier: Verifier }): Route
   const one = { params: centerParams };
   // Public and on every citizen page; a center is created once and no screen reads it back by id.
   router.get('/centers/:centerId', validate(one), async (req, res) => {
-    res.json(await getCenter(readerOf(deps), parsed(req, one).params.centerId));
+    res.json(await getCenter(deps.readPool, parsed(req, one).params.centerId));
   });
   const day = { params: centerParams, query: availabilityQuery };
   router.get('/centers/:centerId/availability', validate(day), async (req, res) => {

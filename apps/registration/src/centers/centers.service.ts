@@ -13,8 +13,8 @@ import { generateSlots, localToday, sessionMinutes, wallClockProblems } from './
 
 export interface CentersDeps {
   pool: Pool;
-  /** For a center by id, which may be a second behind (see `readerOf`). */
-  readPool?: Pool;
+  /** For a center by id, which may be a second behind (decision 0006). */
+  readPool: Pool;
   caches: BookingCaches;
 }
 

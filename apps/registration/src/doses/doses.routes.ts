@@ -4,7 +4,6 @@ import { parsed, validate, type ApiRoute } from '@jab/http';
 import { Router } from 'express';
 import { z } from 'zod';
 import { optionalAccessReasonOf } from '../audit/audit.js';
-import { readerOf } from '../pools.js';
 import { correctDose, listDoses, recordDose, reportAefi, type DoseDeps } from './doses.service.js';
 
 const doseListQuery = z.object({ registrantId: z.uuid() });
@@ -22,7 +21,7 @@ export function dosesRouter(deps: DoseDeps & { verifier: Verifier }): Router {
   const list = { query: doseListQuery };
   // Doses are staff's writes, never the citizen's own: their list may come from the reader.
   router.get('/doses', auth, requireRole('citizen'), validate(list), async (req, res) => {
-    res.json({ items: await listDoses(readerOf(deps), principalOf(req), parsed(req, list).query.registrantId) });
+    res.json({ items: await listDoses(deps.readPool, principalOf(req), parsed(req, list).query.registrantId) });
   });
   const correct = { params: doseParams, body: correctDoseRequest };
   router.patch('/doses/:doseId', auth, requireScopedRole('staff', 'center-admin', 'national-admin'), validate(correct), async (req, res) => {

@@ -40,8 +40,8 @@ export const SCHEMA = 'registration';
 
 export interface DoseDeps {
   pool: Pool;
-  /** For the citizen's list of doses, which may be a second behind (see `readerOf`). */
-  readPool?: Pool;
+  /** For the citizen's list of doses, which may be a second behind (decision 0006). */
+  readPool: Pool;
   /** Signs the health card issued with every dose. */
   cards: HealthCardKey;
 }
