@@ -97,6 +97,7 @@ export async function lockSlots(db: Db, slotIds: string[]): Promise<void> {
   await db.query(`SELECT id FROM registration.slots WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [slotIds]);
 }
 
+/** An appointment as `registration.book_appointments` inserts it (see `BookingWrite`). */
 export interface NewAppointment {
   id: string;
   code: string;
@@ -110,24 +111,6 @@ export interface NewAppointment {
   status: 'booked' | 'checked_in';
   bookedBy: string;
   at: Date;
-}
-
-/**
- * Inserts the appointment; false when its code is taken (the caller draws another).
- * A second active booking for the same person and dose raises the partial unique
- * index's violation, which the caller maps to 409.
- */
-export async function insertAppointment(db: Db, a: NewAppointment): Promise<boolean> {
-  const checkedIn = a.status === 'checked_in';
-  const result = await db.query(
-    `INSERT INTO registration.appointments (id, code, registrant_id, slot_id, center_id, vaccine_id, dose_number, seat, walk_in,
-       status, booked_by, booked_at, checked_in_at, checked_in_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-     ON CONFLICT (code) DO NOTHING`,
-    [a.id, a.code, a.registrantId, a.slotId, a.centerId, a.vaccineId, a.doseNumber, a.seat, a.walkIn, a.status, a.bookedBy, a.at,
-      checkedIn ? a.at : null, checkedIn ? a.bookedBy : null],
-  );
-  return result.rowCount === 1;
 }
 
 export interface AppointmentRow extends AppointmentView {
@@ -207,6 +190,11 @@ export async function findSeriesDose(db: Db, registrantId: string, vaccineId: st
 
 // ---- group commit ----
 
+/** The response stored under a caller's Idempotency-Key (SQL expressions for the two). */
+const storedResponse = (principalId: string, key: string) =>
+  `SELECT request_hash AS "requestHash", status_code AS "statusCode", response FROM registration.idempotency_keys
+    WHERE principal_id = ${principalId} AND key = ${key}`;
+
 export interface BookingQuestion {
   registrantId: string;
   slotId: string;
@@ -252,9 +240,7 @@ export async function findBookingFacts(db: Db, questions: BookingQuestion[]): Pr
                             FROM (${activeCampaignBandsSql('slot."vaccineId"', 'slot.region', 'slot."localDate"')}) b) bands ON true
        LEFT JOIN LATERAL (${seriesDose('q.registrant_id', 'slot."vaccineId"', 'q.dose_number')}) given ON true
        LEFT JOIN LATERAL (${seriesDose('q.registrant_id', 'slot."vaccineId"', 'q.dose_number - 1')}) previous ON q.dose_number > 1
-       LEFT JOIN LATERAL (SELECT request_hash AS "requestHash", status_code AS "statusCode", response
-                            FROM registration.idempotency_keys k
-                           WHERE k.principal_id = q.principal_id AND k.key = q.key) stored ON true
+       LEFT JOIN LATERAL (${storedResponse('q.principal_id', 'q.key')}) stored ON true
       ORDER BY q.ord`,
     [
       questions.map((q) => q.registrantId),
@@ -347,30 +333,7 @@ export async function listCenterDay(
 
 // ---- idempotency ----
 
-/** Serializes requests carrying the same key for the same caller until the transaction ends. */
-export async function lockIdempotencyKey(db: Db, principalId: string, key: string): Promise<void> {
-  await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`idem:${principalId}:${key}`]);
-}
-
-export async function findIdempotentResponse(
-  db: Db,
-  principalId: string,
-  key: string,
-): Promise<{ requestHash: string; statusCode: number; response: unknown } | null> {
-  const { rows } = await db.query<{ requestHash: string; statusCode: number; response: unknown }>(
-    `SELECT request_hash AS "requestHash", status_code AS "statusCode", response FROM registration.idempotency_keys
-      WHERE principal_id = $1 AND key = $2`,
-    [principalId, key],
-  );
+export async function findIdempotentResponse(db: Db, principalId: string, key: string): Promise<StoredResponse | null> {
+  const { rows } = await db.query<StoredResponse>(storedResponse('$1', '$2'), [principalId, key]);
   return rows[0] ?? null;
-}
-
-export async function saveIdempotentResponse(
-  db: Db,
-  r: { principalId: string; key: string; requestHash: string; statusCode: number; response: unknown },
-): Promise<void> {
-  await db.query(
-    `INSERT INTO registration.idempotency_keys (principal_id, key, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5)`,
-    [r.principalId, r.key, r.requestHash, r.statusCode, JSON.stringify(r.response)],
-  );
 }

@@ -350,7 +350,7 @@ export interface BookerOptions {
   maxBatch?: number;
   /** Batches in flight at once, each on one pooled connection. */
   maxInFlight?: number;
-  /** Called after a batch committed outbox rows (a coalesced NOTIFY: `createOutboxSignal`). */
+  /** Called after a batch committed outbox rows (the pool's coalesced NOTIFY: `outboxSignal`). */
   wakeRelay: () => void;
   onBatch?: (size: number) => void;
 }

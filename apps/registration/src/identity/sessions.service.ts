@@ -22,7 +22,7 @@ export interface SessionDeps extends TokenDeps {
   secrets: IdentitySecrets;
   otpTtlSeconds: number;
   refreshTtlDays: number;
-  /** Wakes the outbox relay after a commit that wrote an event without a NOTIFY (`createOutboxSignal`). */
+  /** Wakes the outbox relay after a commit that wrote an event without a NOTIFY (the pool's `outboxSignal`). */
   wakeRelay: () => void;
 }
 
