@@ -21,8 +21,8 @@ export interface HotAnswer {
  */
 export interface AvailabilityHotLayer {
   get(day: CenterDay): HotAnswer | undefined;
-  /** Take before reading the answer; `store` drops the answer if the day was invalidated since. */
-  generation(day: CenterDay): number;
+  /** Take before reading the answer; `store` drops the answer if its day was invalidated since. */
+  generation(): number;
   store(day: CenterDay, generation: number, answer: HotAnswer): void;
   /** After the Redis cache forgot the days: drops them here and tells every other task. */
   invalidate(days: CenterDay[]): Promise<void>;
@@ -41,14 +41,22 @@ export function createAvailabilityHotLayer({ redis, prefix, logger, maxAgeMs = 1
   const log = logger.child({ component: 'availability-hot-layer' });
   const channel = `${prefix}:registration:availability:invalidated`;
   const entries = new Map<string, { answer: HotAnswer; until: number }>();
-  const generations = new Map<string, number>();
+  // A fill may store its answer only if its day was not dropped since the fill began: `tick`
+  // counts drops, `dropped` says when each day last was. Forgetting days (a bounded map)
+  // raises `floor`, which then counts as the drop time of every day forgotten.
+  let tick = 0;
+  let floor = 0;
+  const dropped = new Map<string, number>();
   const drop = (keys: string[]) => {
+    tick++;
     for (const key of keys) {
       entries.delete(key);
-      generations.set(key, (generations.get(key) ?? 0) + 1);
+      dropped.set(key, tick);
     }
-    // Generations only matter while a fill is in flight: forget them when there are many.
-    if (generations.size > maxEntries * 4) generations.clear();
+    if (dropped.size > maxEntries * 4) {
+      dropped.clear();
+      floor = tick;
+    }
   };
 
   const subscriber = redis.duplicate({ lazyConnect: false });
@@ -77,11 +85,11 @@ export function createAvailabilityHotLayer({ redis, prefix, logger, maxAgeMs = 1
       }
       return entry.answer;
     },
-    generation: (day) => generations.get(availabilityKey(day)) ?? 0,
+    generation: () => tick,
     store(day, generation, answer) {
       if (maxAgeMs === 0) return;
       const key = availabilityKey(day);
-      if ((generations.get(key) ?? 0) !== generation || subscriber.status !== 'ready') return;
+      if ((dropped.get(key) ?? floor) > generation || subscriber.status !== 'ready') return;
       if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
       entries.set(key, { answer, until: Date.now() + maxAgeMs });
     },

@@ -39,7 +39,7 @@ export function centersRouter(deps: CentersDeps & { verifier: Verifier }): Route
   router.get('/centers/:centerId/availability', validate(day), async (req, res) => {
     const { params, query } = parsed(req, day);
     const centerDay = { centerId: params.centerId, date: query.date };
-    const generation = deps.caches.hot?.generation(centerDay) ?? 0;
+    const generation = deps.caches.hot?.generation() ?? 0;
     const body = Buffer.from(JSON.stringify(await availability(deps, params.centerId, query.date)));
     const etag = etagOf(body);
     res.type('json').set('ETag', etag);

@@ -1,11 +1,14 @@
 import { createSigner, generateSigningKey } from '@jab/auth';
 import type { AvailabilityView, CenterView } from '@jab/contracts';
+import { createLogger } from '@jab/logger';
 import { AUDIENCE, ISSUER, runService } from '@jab/runtime';
 import { startTestService, type TestService } from '@jab/runtime/testing';
 import { redisUrl, waitFor } from '@jab/testing';
+import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registrationService } from '../service.js';
+import { createAvailabilityHotLayer } from './availability.hot.js';
 
 // Two API tasks on one database and one Redis, as behind the ALB: `a` takes the booking, `b` serves reads from memory.
 let a: TestService;
@@ -136,6 +139,40 @@ describe('several centers on one day (a search page)', () => {
       const res = await fetch(`${b.url}/api/registration/v1/availability?centerIds=${centerIds}&date=${date}`);
       expect(res.status, centerIds).toBe(400);
       expect(((await res.json()) as { errors: { path: string }[] }).errors[0]?.path).toMatch(/^query\.centerIds/);
+    }
+  });
+});
+
+describe('the hot layer itself', () => {
+  it('never stores an answer read before its day was dropped, even once it forgot which days were', async () => {
+    const redis = new Redis(redisUrl());
+    const hot = createAvailabilityHotLayer({ redis, prefix: `hot-${randomUUID()}`, logger: createLogger({ service: 'test', level: 'silent' }), maxEntries: 2 });
+    try {
+      const answer = { body: Buffer.from('{}'), etag: '"x"', headers: {} };
+      const day = { centerId: randomUUID(), date: '2031-01-01' };
+      // The subscriber must be connected before anything is kept.
+      await waitFor(() => {
+        hot.store(day, hot.generation(), answer);
+        return hot.get(day) !== undefined;
+      });
+      const before = hot.generation();
+      await hot.invalidate([day]);
+      hot.store(day, before, answer);
+      expect(hot.get(day)).toBeUndefined();
+      hot.store(day, hot.generation(), answer);
+      expect(hot.get(day)).toBe(answer);
+
+      // Past its bound (4 × maxEntries days) the layer forgets which days it dropped: a fill older than that is refused too.
+      const old = hot.generation();
+      const other = { centerId: randomUUID(), date: '2031-01-02' };
+      for (let i = 0; i < 9; i++) await hot.invalidate([{ centerId: randomUUID(), date: '2031-01-03' }]);
+      hot.store(other, old, answer);
+      expect(hot.get(other)).toBeUndefined();
+      hot.store(other, hot.generation(), answer);
+      expect(hot.get(other)).toBe(answer);
+    } finally {
+      await hot.close();
+      redis.disconnect();
     }
   });
 });
