@@ -55,7 +55,7 @@ export function createPostgresEngine(pool: Pool, cursors: Cursors): SearchEngine
     },
 
     async searchRegistrants(query) {
-      return searchRegistrants(pool, cursors, query);
+      return withIndexedReads(pool, (db) => searchRegistrants(db, cursors, query));
     },
 
     async indexCenter(doc) {
@@ -153,8 +153,34 @@ function prefixPattern(prefix: string): string {
   return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * Runs `fn` in a read-only transaction whose planner may not scan search.registrants
+ * sequentially. The planner costs a trigram comparison like an equality (pg_trgm's
+ * operators have the default cost), so on a table of a few thousand people it prefers
+ * reading every row and comparing each name, which costs 20–30 µs a row: 300–440 ms at
+ * 14,000 people. Every statement of a search has an index that narrows it
+ * (postgres.plans.test.ts), so this only takes the wrong choice away.
+ */
+async function withIndexedReads<T>(pool: Pool, fn: (db: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN READ ONLY; SET LOCAL enable_seqscan = off');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    client.release();
+    return result;
+  } catch (error) {
+    // A connection whose transaction state is unknown is not given back to the pool.
+    await client.query('ROLLBACK').then(
+      () => client.release(),
+      (rollbackError: Error) => client.release(rollbackError),
+    );
+    throw error;
+  }
+}
+
 async function searchRegistrants(
-  db: Queryable,
+  db: PoolClient,
   cursors: Cursors,
   query: RegistrantQuery,
 ): Promise<Page<RegistrantDocument>> {
@@ -168,6 +194,8 @@ async function searchRegistrants(
   const run = (prefixOnly: boolean) => {
     const params: unknown[] = [];
     const p = (value: unknown) => `$${params.push(value)}`;
+    /** Conditions that choose the rows through an index; `where` only filters them. */
+    const driving: string[] = [];
     const where: string[] = [];
     let tier = '0';
     let negScore = '0';
@@ -184,16 +212,27 @@ async function searchRegistrants(
       ];
       const prefixMatch = prefixes.length ? `(${prefixes.join(' OR ')})` : 'false';
       const fuzzyMatch = `${k} <% r.name_key OR ${l} <% r.latin_key OR (${s} <% r.skeleton_key AND ${crossScript})`;
-      where.push(prefixOnly ? prefixMatch : `(${prefixMatch} OR ${fuzzyMatch})`);
+      driving.push(prefixOnly ? prefixMatch : `(${prefixMatch} OR ${fuzzyMatch})`);
       if (query.sort === 'relevance') {
         tier = `CASE WHEN r.name_key = ${k} OR r.latin_key = ${l} THEN 0 WHEN ${prefixMatch} THEN 1 ELSE 2 END`;
         negScore = `-round(1e6 * greatest(word_similarity(${k}, r.name_key), word_similarity(${l}, r.latin_key),
                       CASE WHEN ${crossScript} THEN 0.9 * word_similarity(${s}, r.skeleton_key) ELSE 0 END))::int`;
       }
     }
-    if (query.region) where.push(`r.region = ${p(query.region)}`);
-    if (query.birthYear !== undefined) where.push(`r.birth_year = ${p(query.birthYear)}`);
-    if (query.phoneSuffix) where.push(`r.phone_suffix = ${p(query.phoneSuffix)}`);
+    // A phone suffix, or a birth year within a region, narrows through its own index as
+    // well as a name might: the planner chooses among them. A region alone (a desk's may
+    // hold nearly everyone) or a birth year alone (a 90th of the country) does not: they
+    // only filter the name's matches.
+    const narrowed = query.phoneSuffix !== undefined || (query.birthYear !== undefined && query.region !== undefined);
+    if (query.phoneSuffix) driving.push(`r.phone_suffix = ${p(query.phoneSuffix)}`);
+    if (query.birthYear !== undefined) (narrowed ? driving : where).push(`r.birth_year = ${p(query.birthYear)}`);
+    if (query.region) (narrowed ? driving : where).push(`r.region = ${p(query.region)}`);
+    // OFFSET 0 keeps the planner from pushing the filters down into the scan, where they
+    // would compete with the name indexes to choose the rows.
+    const source = where.length && driving.length
+      ? `(SELECT * FROM search.registrants r WHERE ${driving.join(' AND ')} OFFSET 0)`
+      : 'search.registrants';
+    if (source === 'search.registrants') where.push(...driving);
     const afterSql = after
       ? `WHERE (tier, neg_score, sort_name, id) > (${p(after[0])}::int, ${p(after[1])}::int, ${p(after[2])}::text COLLATE "C", ${p(after[3])}::uuid)`
       : '';
@@ -201,7 +240,7 @@ async function searchRegistrants(
       `SELECT * FROM (
          SELECT r.id, r.full_name, r.birth_year, r.region, r.phone_suffix, r.version, r.source_event_at,
                 ${tier} AS tier, ${negScore} AS neg_score, r.name_key COLLATE "C" AS sort_name
-           FROM search.registrants r
+           FROM ${source} r
           ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ) hits ${afterSql}
        ORDER BY tier, neg_score, sort_name, id

@@ -21,7 +21,8 @@ export interface EngineUnderTest {
 const at = '2025-01-01T00:00:00.000Z';
 let n = 0;
 const uuid = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
-const person = (
+/** A registrant document with a fresh id (unique within the test process). */
+export const person = (
   fullName: string,
   region: string,
   birthYear: number,
