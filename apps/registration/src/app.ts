@@ -37,5 +37,8 @@ export async function buildApi(ctx: ServiceContext<RegistrationConfig>): Promise
     routers: components.flatMap((c) => c.routers),
     routes: components.flatMap((c) => c.routes ?? []),
     hotPath: (req, res) => hotPaths.some((answer) => answer(req, res)),
+    drain: () => {
+      for (const c of components) c.drain?.();
+    },
   };
 }

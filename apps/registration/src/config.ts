@@ -32,6 +32,8 @@ export const registrationConfig = baseConfigSchema
     OTP_TTL_SECONDS: count.max(900).default(300),
     /** How long an API task may answer a center-day's availability from memory without hearing of a change (0: never). */
     AVAILABILITY_HOT_MAX_AGE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+    /** Availability streams one API task keeps open (each a socket and a few KiB); beyond, 503 and the client retries elsewhere. */
+    AVAILABILITY_MAX_WATCHERS: z.coerce.number().int().min(0).max(200_000).default(20_000),
     /** One window for every sign-in rate limit. */
     RATE_LIMIT_WINDOW_SECONDS: count.default(900),
     /** Codes sent to one phone or email per window. */

@@ -196,6 +196,11 @@ export const availabilityView = z.object({
   centerId: z.uuid(),
   date: isoDate,
   timeZone: z.string(),
+  /**
+   * The center-day's version: bumped by every change of its seats (bookings, walk-ins,
+   * cancellations, reschedules, new sessions), 0 before the first. Also the answer's ETag.
+   */
+  version: z.number().int().min(0),
   slots: z.array(slotAvailability),
 });
 export type AvailabilityView = z.infer<typeof availabilityView>;

@@ -57,7 +57,9 @@ export function createRequestTracker({ logger, registry }: { logger: Logger; reg
     res.once('close', () => {
       if (PROBES.has(pathOf(req))) return;
       // A client that went away before the answer (a closed tab, a cancelled fetch) is not a server error: 499, at warn.
-      const aborted = !res.writableFinished;
+      // An event stream ends when its client goes: that is how it ends well, not an abort.
+      const stream = String(res.getHeader('content-type') ?? '').startsWith('text/event-stream');
+      const aborted = !res.writableFinished && !stream;
       const statusCode = aborted ? 499 : res.statusCode;
       const http = { method: req.method, route: routePattern(req), path: pathOf(req), statusCode };
       const line = { reqId, http, responseTime: Math.round(performance.now() - started), ...(res.err ? { err: safeError(res.err) } : {}) };

@@ -1,6 +1,6 @@
 import { createVerifier, type Verifier } from '@jab/auth';
 import { loadConfig, type BaseConfig } from '@jab/config';
-import { createOutboxRelay, createPool, migrate, type OutboxRelay } from '@jab/db';
+import { createBatcher, createOutboxRelay, createPool, migrate, type OutboxRelay } from '@jab/db';
 import { createApp, createOpenApi, finalizeApp, onShutdown, pgCheck, redisCheck, startServer, type ApiRoute } from '@jab/http';
 import { createLogger, type Logger } from '@jab/logger';
 import { createQueue, createRedis, eventWorker, type Job, type Worker } from '@jab/queue';
@@ -38,14 +38,52 @@ export interface ServiceContext<C extends BaseConfig> {
   onClose: (name: string, run: () => Promise<unknown> | unknown) => void;
 }
 
+/** One job of a batch: its parsed event and the BullMQ job it came in. */
+export interface Batched<E> {
+  event: E;
+  job: Job;
+}
+
+/**
+ * Applies many jobs' events with a few multi-row statements; settles each item on its own
+ * (its result, or the error of that item alone), in the order given.
+ */
+export type BatchHandler<E> = (items: Batched<E>[]) => Promise<PromiseSettledResult<void>[]>;
+
 /** A consumer of one queue: events parsed with `schema`, handled idempotently. */
 export interface Consumer<S extends z.ZodType = z.ZodType> {
   queue: string;
   schema: S;
   handle: (event: z.output<S>, job: Job) => Promise<void>;
+  /**
+   * Group commit for events: the worker holds up to `concurrency` jobs at once and hands
+   * them to `handleBatch` together (at most `maxBatch` per call). Each job completes only
+   * after its batch committed, so BullMQ's per-job retries and dead-letter set stay as
+   * they are; a batch that throws is replayed one event at a time through `handle`, so
+   * one bad event fails only its own job.
+   */
+  batch?: { handle: BatchHandler<z.output<S>>; maxBatch: number; maxInFlight: number };
   concurrency?: number;
   /** BullMQ rate limit for this queue's worker (e.g. a provider's sends per second). */
   limiter?: RateLimiterOptions;
+}
+
+/** The job processor of a consumer: `handle` for each job, or each job through its batch. */
+export function processorOf(c: Consumer): (event: unknown, job: Job) => Promise<void> {
+  const { batch } = c;
+  if (!batch) return (event, job) => c.handle(event, job);
+  const batcher = createBatcher<Batched<unknown>, void>(
+    async (items) => {
+      try {
+        return await batch.handle(items);
+      } catch {
+        // Which event broke the batch is unknown: each one alone, so only that one fails.
+        return Promise.allSettled(items.map((i) => c.handle(i.event, i.job)));
+      }
+    },
+    { maxBatch: batch.maxBatch, maxInFlight: batch.maxInFlight },
+  );
+  return (event, job) => batcher.submit({ event, job });
 }
 
 export function consumer<S extends z.ZodType>(c: Consumer<S>): Consumer {
@@ -62,6 +100,12 @@ export interface ApiParts {
    * (`createRequestTracker`) and send the headers express would.
    */
   hotPath?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /**
+   * Called once the server takes no new connections: end the responses that never end
+   * by themselves (event streams), so shutdown does not wait for its deadline and their
+   * clients reconnect to another task.
+   */
+  drain?: () => void;
 }
 
 export interface ServiceDefinition<C extends BaseConfig> {
@@ -190,7 +234,7 @@ export async function runService<C extends BaseConfig>(
     const consumers = def.consumers?.(ctx) ?? [];
     for (const c of consumers) {
       workers.push(
-        eventWorker(c.queue, c.schema, async (event, job) => c.handle(event, job), {
+        eventWorker(c.queue, c.schema, processorOf(c), {
           connection,
           logger,
           prefix: config.REDIS_PREFIX,
@@ -236,7 +280,14 @@ export async function runService<C extends BaseConfig>(
     exit,
     steps: [
       // Stop taking requests first, then let workers finish their active jobs.
-      { name: 'http server', run: () => server.close(config.SHUTDOWN_TIMEOUT_MS - 2_000) },
+      {
+        name: 'http server',
+        run: async () => {
+          const closed = server.close(config.SHUTDOWN_TIMEOUT_MS - 2_000);
+          parts?.drain?.();
+          await closed;
+        },
+      },
       { name: 'outbox relay', run: () => relay?.stop() },
       { name: 'workers', run: async () => void (await Promise.all(workers.map((w) => w.close()))) },
       ...closers,

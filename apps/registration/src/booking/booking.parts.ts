@@ -4,7 +4,9 @@ import { Histogram } from 'prom-client';
 import { catalogueRouter, catalogueRoutes } from '../catalogue/catalogue.routes.js';
 import { createBookingCaches } from '../centers/availability.cache.js';
 import { availabilityHotPath, createAvailabilityHotLayer } from '../centers/availability.hot.js';
+import { createAvailabilityStreams } from '../centers/availability.stream.js';
 import { centersRouter, centersRoutes } from '../centers/centers.routes.js';
+import { availability } from '../centers/centers.service.js';
 import type { HealthCardKey } from '../certificates/shc.js';
 import type { RegistrationConfig } from '../config.js';
 import { dosesRouter, dosesRoutes } from '../doses/doses.routes.js';
@@ -38,9 +40,17 @@ export function bookingParts(
     onBatch: (size) => batchSize.observe(size),
   });
   const shared = { pool: deps.pool, readPool: deps.readPool, verifier, caches, booker };
+  const streams = createAvailabilityStreams({
+    load: (day) => availability(shared, day.centerId, day.date),
+    logger: ctx.logger,
+    registry: ctx.registry,
+    maxWatchers: ctx.config.AVAILABILITY_MAX_WATCHERS,
+  });
+  hot.onDropped((keys) => streams.changed(keys));
   return {
-    routers: [catalogueRouter(shared), centersRouter(shared), bookingRouter(shared), dosesRouter({ ...shared, cards: deps.cards })],
+    routers: [catalogueRouter(shared), centersRouter({ ...shared, streams }), bookingRouter(shared), dosesRouter({ ...shared, cards: deps.cards })],
     routes: [...catalogueRoutes, ...centersRoutes, ...bookingRoutes, ...dosesRoutes],
     hotPath: availabilityHotPath(hot, { logger: ctx.logger, registry: ctx.registry }),
+    drain: () => streams.close(),
   };
 }

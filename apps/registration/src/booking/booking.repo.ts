@@ -97,6 +97,15 @@ export async function lockSlots(db: Db, slotIds: string[]): Promise<void> {
   await db.query(`SELECT id FROM registration.slots WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [slotIds]);
 }
 
+/**
+ * Bumps the versions of these center-days once in this transaction (migration 0206). The
+ * slots trigger does it at commit for any writer; a writer touching several days calls
+ * this last, so the rows are taken in key order and held only until the commit.
+ */
+export async function bumpCenterDays(db: Db, days: { centerId: string; date: string }[]): Promise<void> {
+  await db.query(`SELECT registration.bump_center_days($1::uuid[], $2::date[])`, [days.map((d) => d.centerId), days.map((d) => d.date)]);
+}
+
 /** An appointment as `registration.book_appointments` inserts it (see `BookingWrite`). */
 export interface NewAppointment {
   id: string;
@@ -265,19 +274,25 @@ export interface BookingWrite {
 
 export type BookingOutcome = 'booked' | 'replay' | 'full' | 'duplicate' | 'code-taken' | 'retry' | `error:${string}`;
 
+export interface BookingResult {
+  outcome: BookingOutcome;
+  /** The version of the slot's center-day after the batch; null when this booking wrote nothing. */
+  version: number | null;
+}
+
 /**
  * Writes a batch of bookings in one statement, so one round trip and one commit
- * (migration 0205): each all or nothing, capacity decided by the conditional UPDATE
- * under the slot's row lock. One outcome per booking, in the order given.
+ * (migrations 0205, 0206): each all or nothing, capacity decided by the conditional UPDATE
+ * under the slot's row lock. One result per booking, in the order given.
  */
-export async function writeBookings(db: Db, writes: BookingWrite[]): Promise<BookingOutcome[]> {
-  const { rows } = await db.query<{ idx: number; outcome: BookingOutcome }>(
-    `SELECT idx, outcome FROM registration.book_appointments($1::jsonb)`,
+export async function writeBookings(db: Db, writes: BookingWrite[]): Promise<BookingResult[]> {
+  const { rows } = await db.query<{ idx: number; outcome: BookingOutcome; version: string | null }>(
+    `SELECT idx, outcome, version FROM registration.book_appointments($1::jsonb)`,
     [JSON.stringify(writes)],
   );
-  const outcomes: BookingOutcome[] = new Array(writes.length);
-  for (const row of rows) outcomes[row.idx] = row.outcome;
-  return outcomes;
+  const results: BookingResult[] = new Array(writes.length);
+  for (const row of rows) results[row.idx] = { outcome: row.outcome, version: row.version === null ? null : Number(row.version) };
+  return results;
 }
 
 // ---- the center's day ----

@@ -45,8 +45,10 @@ export function bookingRouter(deps: BookingDeps & { verifier: Verifier }): Route
   const book = { body: bookAppointmentRequest };
   router.post('/appointments', auth, requireRole('citizen'), validate(book), async (req, res) => {
     const key = idempotencyKeyOf(req.get('idempotency-key'));
-    const { appointment, replayed } = await bookAppointment(deps, principalOf(req), parsed(req, book).body, key);
+    const { appointment, replayed, availabilityVersion } = await bookAppointment(deps, principalOf(req), parsed(req, book).body, key);
     if (replayed) res.set('Idempotent-Replayed', 'true');
+    // The slot's center-day as this booking left it: an availability answer or stream event at least this new shows it.
+    if (availabilityVersion !== null) res.set('Availability-Version', String(availabilityVersion));
     res.status(201).location(`appointments/${appointment.id}`).json(appointment);
   });
   router.get('/appointments', auth, requireRole('citizen'), async (req, res) => {

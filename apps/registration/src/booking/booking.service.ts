@@ -35,6 +35,7 @@ import {
   findSlotPlace,
   listAppointmentsOfAccount,
   listCenterDay,
+  bumpCenterDays,
   lockSlots,
   markCancelled,
   markCheckedIn,
@@ -42,6 +43,7 @@ import {
   releaseSeat,
   takeSeat,
   writeBookings,
+  type BookingResult,
   type AppointmentRow,
   type BookingFacts,
   type BookingWrite,
@@ -67,6 +69,8 @@ export interface Booked {
   appointment: AppointmentView;
   /** True when an earlier request with the same Idempotency-Key is replayed. */
   replayed: boolean;
+  /** The version of the slot's center-day this booking made; null for a replay. */
+  availabilityVersion: number | null;
 }
 
 export function appointmentCode(): string {
@@ -146,13 +150,14 @@ export interface BookingAttempt {
 }
 
 type Attempted =
-  | { kind: 'booked'; appointment: AppointmentView; place: SlotPlace }
+  | { kind: 'booked'; appointment: AppointmentView; place: SlotPlace; version: number }
   | { kind: 'replayed'; appointment: AppointmentView }
   /** Nothing was written (a drawn code in use, or a deadlock chose it): try again. */
   | { kind: 'again' };
 
 export interface Booker {
-  book(attempt: BookingAttempt): Promise<{ appointment: AppointmentView; replayed: boolean; place: SlotPlace | null }>;
+  /** `version`: the slot's center-day version the booking made (null for a replay). */
+  book(attempt: BookingAttempt): Promise<{ appointment: AppointmentView; replayed: boolean; place: SlotPlace | null; version: number | null }>;
 }
 
 const fullSlot = (walkIn: boolean) =>
@@ -302,7 +307,7 @@ async function bookBatch(
   });
   if (pending.length === 0) return results;
 
-  const outcomes = await writeBookings(
+  const written = await writeBookings(
     deps.pool,
     pending.map((p) => p.write),
   );
@@ -310,10 +315,11 @@ async function bookBatch(
   for (const [i, p] of pending.entries()) {
     const attempt = attempts[p.index] as BookingAttempt;
     const settle = async (): Promise<Attempted> => {
-      switch (outcomes[i]) {
+      const { outcome, version } = written[i] as BookingResult;
+      switch (outcome) {
         case 'booked':
           changed.push({ centerId: p.place.centerId, date: p.place.localDate });
-          return { kind: 'booked', appointment: p.appointment, place: p.place };
+          return { kind: 'booked', appointment: p.appointment, place: p.place, version: version as number };
         case 'replay': {
           // The same key committed by a request that ran beside this one: answer what it answered.
           const stored = await findIdempotentResponse(deps.pool, attempt.actor.sub, attempt.idempotencyKey as string);
@@ -328,7 +334,7 @@ async function bookBatch(
           return { kind: 'again' };
         default:
           // `error:<SQLSTATE>[:<constraint>]`: this booking alone failed and wrote nothing; a 500 for its caller only.
-          throw new Error(`book_appointments could not write a booking (${String(outcomes[i])})`);
+          throw new Error(`book_appointments could not write a booking (${String(outcome)})`);
       }
     };
     results[p.index] = await settle().then(
@@ -371,8 +377,8 @@ export function createBooker(o: BookerOptions): Booker {
     async book(attempt) {
       for (let round = 0; round < 5; round++) {
         const done = await batcher.submit(attempt);
-        if (done.kind === 'booked') return { appointment: done.appointment, replayed: false, place: done.place };
-        if (done.kind === 'replayed') return { appointment: done.appointment, replayed: true, place: null };
+        if (done.kind === 'booked') return { appointment: done.appointment, replayed: false, place: done.place, version: done.version };
+        if (done.kind === 'replayed') return { appointment: done.appointment, replayed: true, place: null, version: null };
       }
       throw new Error('a booking was asked to try again five times');
     },
@@ -391,8 +397,8 @@ export async function bookAppointment(
   idempotencyKey?: string,
   now = new Date(),
 ): Promise<Booked> {
-  const { appointment, replayed } = await booker.book({ actor: p, input, walkIn: false, idempotencyKey, now });
-  return { appointment, replayed };
+  const { appointment, replayed, version } = await booker.book({ actor: p, input, walkIn: false, idempotencyKey, now });
+  return { appointment, replayed, availabilityVersion: version };
 }
 
 /** Staff register a person who came without a booking, against the slot's walk-in quota; they are checked in at once. */
@@ -521,6 +527,11 @@ export async function rescheduleAppointment(
       },
     };
     await appendEvent(db, SCHEMA, event);
+    // Two days' versions, bumped last and in key order (migration 0206): never a deadlock with a batch of bookings.
+    await bumpCenterDays(db, [
+      { centerId: from.centerId, date: from.localDate },
+      { centerId: to.centerId, date: to.localDate },
+    ]);
     return { view: toView((await findAppointment(db, row.id)) as AppointmentRow), from, to };
   });
   await caches.invalidateAvailability(

@@ -26,6 +26,8 @@ export interface AvailabilityHotLayer {
   store(day: CenterDay, generation: number, answer: HotAnswer): void;
   /** After the Redis cache forgot the days: drops them here and tells every other task. */
   invalidate(days: CenterDay[]): Promise<void>;
+  /** Calls `listener` with the keys of the days dropped, by this task or (through pub/sub) any other. */
+  onDropped(listener: (keys: string[]) => void): void;
   close(): Promise<void>;
 }
 
@@ -47,7 +49,9 @@ export function createAvailabilityHotLayer({ redis, prefix, logger, maxAgeMs = 1
   let tick = 0;
   let floor = 0;
   const dropped = new Map<string, number>();
+  const listeners: ((keys: string[]) => void)[] = [];
   const drop = (keys: string[]) => {
+    for (const listener of listeners) listener(keys);
     tick++;
     for (const key of keys) {
       entries.delete(key);
@@ -103,14 +107,20 @@ export function createAvailabilityHotLayer({ redis, prefix, logger, maxAgeMs = 1
         log.warn({ err }, `could not tell other tasks; their copies expire within ${maxAgeMs} ms`);
       }
     },
+    onDropped(listener) {
+      listeners.push(listener);
+    },
     async close() {
       subscriber.disconnect();
     },
   };
 }
 
-/** A strong ETag of the bytes sent. */
-export const etagOf = (body: Buffer) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+/**
+ * A strong ETag: the center-day's version, then a digest of the bytes sent (so a change of
+ * the answer's shape by a release never answers 304 to bytes of the old one).
+ */
+export const etagOf = (version: number, body: Buffer) => `"${version}-${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`;
 
 /** Headers of an express answer that are the same for every request of the route (not the id, length, ETag or date). */
 export function reusableHeaders(res: ServerResponse): OutgoingHttpHeaders {
@@ -122,8 +132,12 @@ export function reusableHeaders(res: ServerResponse): OutgoingHttpHeaders {
 const ROUTE = '/api/registration/v1/centers/:centerId/availability';
 const HOT_URL = /^\/api\/registration\/v1\/centers\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/availability\?date=(\d{4}-\d{2}-\d{2})$/;
 
-/** Whether the client's If-None-Match names this ETag. */
-function notModified(req: IncomingMessage, etag: string): boolean {
+/**
+ * Whether the client's If-None-Match names this ETag. The origin answers 304 to a
+ * revalidation even with `Cache-Control: no-cache` (what fetch sends with its own
+ * conditional requests): the same answer from memory and from express.
+ */
+export function notModified(req: IncomingMessage, etag: string): boolean {
   const given = req.headers['if-none-match'];
   return given !== undefined && (given.trim() === '*' || given.split(',').some((t) => t.trim().replace(/^W\//, '') === etag));
 }

@@ -79,13 +79,21 @@ export async function insertSlots(db: Db, s: NewSession, ids: string[], times: S
   );
 }
 
-export async function slotsOfDay(db: Db, centerId: string, date: string): Promise<SlotAvailability[]> {
-  const { rows } = await db.query<SlotAvailability>(
-    `SELECT id, vaccine_id AS "vaccineId", ${isoInstant('starts_at')} AS "startsAt", ${isoInstant('ends_at')} AS "endsAt",
-            json_build_object('dose1', capacity_dose1 - booked_dose1, 'laterDoses', capacity_later - booked_later,
-                              'walkIn', walk_in_quota - booked_walk_in) AS remaining
-       FROM registration.slots WHERE center_id = $1 AND local_date = $2 ORDER BY starts_at, id`,
+/**
+ * A center-day's slots with the seats left, and the version of exactly that state: one
+ * statement, so both come from the same snapshot (migration 0206; 0 before any change).
+ */
+export async function slotsOfDay(db: Db, centerId: string, date: string): Promise<{ version: number; slots: SlotAvailability[] }> {
+  const { rows } = await db.query<{ version: string; slots: SlotAvailability[] }>(
+    `SELECT coalesce((SELECT version FROM registration.center_day_versions WHERE center_id = $1 AND local_date = $2), 0) AS version,
+            coalesce((SELECT json_agg(json_build_object(
+                        'id', id, 'vaccineId', vaccine_id, 'startsAt', ${isoInstant('starts_at')}, 'endsAt', ${isoInstant('ends_at')},
+                        'remaining', json_build_object('dose1', capacity_dose1 - booked_dose1, 'laterDoses', capacity_later - booked_later,
+                                                       'walkIn', walk_in_quota - booked_walk_in))
+                        ORDER BY starts_at, id)
+                        FROM registration.slots WHERE center_id = $1 AND local_date = $2), '[]') AS slots`,
     [centerId, date],
   );
-  return rows;
+  const row = rows[0] as { version: string; slots: SlotAvailability[] };
+  return { version: Number(row.version), slots: row.slots };
 }

@@ -14,10 +14,11 @@ import {
 } from '@jab/contracts';
 import { parsed, validate, type ApiRoute } from '@jab/http';
 import { Router } from 'express';
-import { etagOf, reusableHeaders } from './availability.hot.js';
+import { etagOf, notModified, reusableHeaders } from './availability.hot.js';
+import type { AvailabilityStreams } from './availability.stream.js';
 import { availabilities, availability, createCenter, createSession, findCenters, getCenter, type CentersDeps } from './centers.service.js';
 
-export function centersRouter(deps: CentersDeps & { verifier: Verifier }): Router {
+export function centersRouter(deps: CentersDeps & { verifier: Verifier; streams: AvailabilityStreams }): Router {
   const router = Router();
   const auth = authenticate(deps.verifier);
 
@@ -40,12 +41,19 @@ export function centersRouter(deps: CentersDeps & { verifier: Verifier }): Route
     const { params, query } = parsed(req, day);
     const centerDay = { centerId: params.centerId, date: query.date };
     const generation = deps.caches.hot?.generation() ?? 0;
-    const body = Buffer.from(JSON.stringify(await availability(deps, params.centerId, query.date)));
-    const etag = etagOf(body);
+    const view = await availability(deps, params.centerId, query.date);
+    const body = Buffer.from(JSON.stringify(view));
+    const etag = etagOf(view.version, body);
     res.type('json').set('ETag', etag);
     // The hot path answers the next requests for this day from these bytes and headers, until a booking changes it.
     deps.caches.hot?.store(centerDay, generation, { body, etag, headers: reusableHeaders(res) });
-    res.send(body);
+    if (notModified(req, etag)) res.status(304).end();
+    else res.send(body);
+  });
+  // Each new version of the day as a Server-Sent Event, until the client goes (decision 0010).
+  router.get('/centers/:centerId/availability/stream', validate(day), async (req, res) => {
+    const { params, query } = parsed(req, day);
+    await deps.streams.watch(req, res, { centerId: params.centerId, date: query.date });
   });
   const batch = { query: availabilityBatchQuery };
   // A search page's centers in one request: one Redis MGET, the database only for the misses.
@@ -89,10 +97,23 @@ export const centersRoutes: ApiRoute[] = [
   {
     method: 'get',
     path: '/centers/:centerId/availability',
-    summary: "Slots of one day of a center with the seats left (public, cached 30 s, invalidated on every change)",
+    summary: "Slots of one day of a center with the seats left and the day's version (public, cached 30 s, invalidated on every change; ETag with the version, 304 to If-None-Match)",
     tags: ['centers'],
     request: { params: centerParams, query: availabilityQuery },
     responses: { 200: { description: 'Availability', schema: availabilityView }, 404: { description: 'No such center' } },
+  },
+  {
+    method: 'get',
+    path: '/centers/:centerId/availability/stream',
+    summary:
+      'The same day as Server-Sent Events (text/event-stream, public): the current state at once unless Last-Event-ID names its version, then an `availability` event per new version (id = version, data = the availability answer)',
+    tags: ['centers'],
+    request: { params: centerParams, query: availabilityQuery },
+    responses: {
+      200: { description: 'An event stream that lasts until the client or the task goes' },
+      404: { description: 'No such center' },
+      503: { description: 'This task is stopping or follows as many streams as it may; retry (another task answers)' },
+    },
   },
   {
     method: 'get',

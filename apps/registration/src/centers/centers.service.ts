@@ -70,7 +70,8 @@ export async function getCenter(pool: Pool, id: string): Promise<CenterView> {
 async function loadDay(pool: Pool, centerId: string, date: string): Promise<AvailabilityView | null> {
   const center = await findCenter(pool, centerId);
   if (!center) return null;
-  return { centerId, date, timeZone: center.timeZone, slots: await slotsOfDay(pool, centerId, date) };
+  const { version, slots } = await slotsOfDay(pool, centerId, date);
+  return { centerId, date, timeZone: center.timeZone, version, slots };
 }
 
 /** Slots of one center-day with the seats left, read through the cache (filled from the writer, see findCenters). */

@@ -35,6 +35,7 @@ const viewOf = (centerId: string, date = DAY): AvailabilityView => ({
   centerId,
   date,
   timeZone: 'UTC',
+  version: 1,
   slots: [
     slot(`${date}T09:00:00.000Z`, { dose1: 0, laterDoses: 0, walkIn: 9 }),
     slot(`${date}T09:30:00.000Z`, { dose1: 3, laterDoses: 2, walkIn: 9 }),

@@ -207,9 +207,33 @@ export function getCenter(id: string, signal?: AbortSignal): Promise<Center> {
   return apiRequest(`${API.registration}/centers/${encodeURIComponent(id)}`, { signal });
 }
 
-export function getAvailability(centerId: string, date: string, signal?: AbortSignal): Promise<Availability> {
-  return apiRequest(`${API.registration}/centers/${encodeURIComponent(centerId)}/availability`, { query: { date }, signal });
+/** When this page last booked: shared caches (the CDN, the browser) may hold seats from before it for a few seconds. */
+let ownChangeAt = Number.NEGATIVE_INFINITY;
+const OWN_CHANGE_WINDOW_MS = 60_000;
+
+/** Runs the citizen's own change of seats (book, cancel, move); reads of seats revalidate for a while after. */
+async function changingSeats<T>(change: () => Promise<T>): Promise<T> {
+  ownChangeAt = Date.now();
+  try {
+    return await change();
+  } finally {
+    ownChangeAt = Date.now();
+  }
 }
+
+/** A center-day's seats; revalidated with the server for a minute after the citizen's own booking, or when `fresh`. */
+export function getAvailability(centerId: string, date: string, signal?: AbortSignal, fresh = false): Promise<Availability> {
+  const revalidate = fresh || Date.now() - ownChangeAt < OWN_CHANGE_WINDOW_MS;
+  return apiRequest(`${API.registration}/centers/${encodeURIComponent(centerId)}/availability`, {
+    query: { date },
+    signal,
+    ...(revalidate ? { cache: 'no-cache' as const } : {}),
+  });
+}
+
+/** The center-day's stream of versions (Server-Sent Events): each change of its seats, as it commits. */
+export const availabilityStreamUrl = (centerId: string, date: string) =>
+  `${API.registration}/centers/${encodeURIComponent(centerId)}/availability/stream?${new URLSearchParams({ date })}`;
 
 // ---- appointments ----
 
@@ -221,11 +245,13 @@ export interface BookingChoice {
 
 /** Books once per key: a retried request with the same Idempotency-Key returns the first booking. */
 export function book(request: AuthedRequest, choice: BookingChoice, idempotencyKey: string): Promise<Appointment> {
-  return request(`${API.registration}/appointments`, {
-    method: 'POST',
-    body: choice,
-    headers: { 'Idempotency-Key': idempotencyKey },
-  });
+  return changingSeats(() =>
+    request(`${API.registration}/appointments`, {
+      method: 'POST',
+      body: choice,
+      headers: { 'Idempotency-Key': idempotencyKey },
+    }),
+  );
 }
 
 export async function listAppointments(request: AuthedRequest, signal?: AbortSignal): Promise<Appointment[]> {
@@ -237,11 +263,11 @@ export function getAppointment(request: AuthedRequest, id: string, signal?: Abor
 }
 
 export function cancelAppointment(request: AuthedRequest, id: string): Promise<Appointment> {
-  return request(`${API.registration}/appointments/${encodeURIComponent(id)}/cancel`, { method: 'POST' });
+  return changingSeats(() => request(`${API.registration}/appointments/${encodeURIComponent(id)}/cancel`, { method: 'POST' }));
 }
 
 export function rescheduleAppointment(request: AuthedRequest, id: string, slotId: string): Promise<Appointment> {
-  return request(`${API.registration}/appointments/${encodeURIComponent(id)}/reschedule`, { method: 'POST', body: { slotId } });
+  return changingSeats(() => request(`${API.registration}/appointments/${encodeURIComponent(id)}/reschedule`, { method: 'POST', body: { slotId } }));
 }
 
 // ---- messages, certificates, access log ----

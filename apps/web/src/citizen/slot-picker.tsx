@@ -1,10 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorMessage, useLoad } from '../shared/async';
+import { ErrorMessage } from '../shared/async';
 import { Field } from '../shared/field';
 import { formatDate, formatTime } from '../shared/format';
-import { getAvailability, type Slot, type Vaccine } from './citizen.api';
+import type { Slot, Vaccine } from './citizen.api';
 import { addDays, localToday, seatsFor } from './citizen-format';
+import { useLiveAvailability } from './live-availability';
 
 interface SlotPickerProps {
   centerId: string;
@@ -17,17 +18,21 @@ interface SlotPickerProps {
   vaccineId?: string;
   /** The slot the appointment is in now (a reschedule cannot pick it). */
   currentSlotId?: string;
-  /** Changing it loads the day again (after a slot turned out to be full). */
+  /** Changing it asks the server again, past every cache (after a slot turned out to be full). */
   reloadKey?: number;
   error?: string;
 }
 
-/** A day, then one of its times, in the center's time zone, with the places left for the dose. */
+/**
+ * A day, then one of its times, in the center's time zone, with the places left for the
+ * dose, kept live: a seat someone else takes leaves the list as it happens.
+ */
 export function SlotPicker({ centerId, timeZone, doseNumber, selected, onSelect, vaccines, vaccineId, currentSlotId, reloadKey = 0, error }: SlotPickerProps) {
   const { t, i18n } = useTranslation('citizen');
   const today = localToday(timeZone);
   const [date, setDate] = useState(today);
-  const state = useLoad((signal) => getAvailability(centerId, date, signal), [centerId, date, reloadKey]);
+  const state = useLiveAvailability(centerId, date, reloadKey);
+  const [taken, setTaken] = useState(false);
   const now = Date.now();
   // Times already begun are of no use to anyone: only the ones still ahead are shown.
   const slots = (state.data?.date === date ? state.data.slots : []).filter(
@@ -37,10 +42,18 @@ export function SlotPicker({ centerId, timeZone, doseNumber, selected, onSelect,
   const open = slots.filter(bookable);
   const severalVaccines = new Set(slots.map((s) => s.vaccineId)).size > 1;
   const day = formatDate(date, i18n.language);
+  // The chosen time was taken by someone else meanwhile: let go of it, and say so.
+  const selectedGone = selected !== undefined && state.data?.date === date && !open.some((s) => s.id === selected.id);
+  useEffect(() => {
+    if (!selectedGone) return;
+    setTaken(true);
+    onSelect(undefined);
+  }, [selectedGone, onSelect]);
 
   function changeDate(next: string) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(next)) return;
     setDate(next < today ? today : next);
+    setTaken(false);
     onSelect(undefined);
   }
 
@@ -59,6 +72,7 @@ export function SlotPicker({ centerId, timeZone, doseNumber, selected, onSelect,
           </button>
         </div>
       </div>
+      {taken && !error && <p className="notice">{t('slots.justTaken')}</p>}
       <p role="status">
         {state.loading ? t('slots.loading') : state.data ? (open.length === 0 ? t('slots.noneFree', { day }) : t('slots.free', { count: open.length, day })) : ''}
       </p>
@@ -76,7 +90,17 @@ export function SlotPicker({ centerId, timeZone, doseNumber, selected, onSelect,
               const vaccine = severalVaccines ? vaccines.find((v) => v.id === s.vaccineId)?.name : undefined;
               return (
                 <label key={s.id} className={`time${usable ? '' : ' time-unavailable'}`}>
-                  <input type="radio" name={`slot-${centerId}`} value={s.id} disabled={!usable} checked={selected?.id === s.id} onChange={() => onSelect(s)} />
+                  <input
+                    type="radio"
+                    name={`slot-${centerId}`}
+                    value={s.id}
+                    disabled={!usable}
+                    checked={selected?.id === s.id}
+                    onChange={() => {
+                      setTaken(false);
+                      onSelect(s);
+                    }}
+                  />
                   <span>
                     <strong>{formatTime(s.startsAt, i18n.language, timeZone)}</strong>
                     {vaccine && <> · {vaccine}</>}

@@ -54,7 +54,7 @@ export function availability(date: string, remaining = { dose1: 10, laterDoses: 
     endsAt: new Date(base + (n + 1) * 30 * 60_000).toISOString(),
     remaining,
   });
-  return { centerId: CENTER.id, date, timeZone: CENTER.timeZone, slots: [slot(0), slot(1)] };
+  return { centerId: CENTER.id, date, timeZone: CENTER.timeZone, version: 1, slots: [slot(0), slot(1)] };
 }
 
 export function appointment(overrides: Partial<Appointment> = {}): Appointment {

@@ -74,17 +74,19 @@ export interface RequestOptions {
   /** Extra headers, e.g. `Idempotency-Key` or `X-Access-Reason`. */
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** The browser cache's part: `no-cache` revalidates with the server (after the citizen's own change). */
+  cache?: RequestCache;
 }
 
 /** Calls a Jab API; throws ApiError with the problem's field errors on any non-2xx answer. */
-export async function apiRequest<T>(path: string, { method = 'GET', body, query, token, headers: extra, signal }: RequestOptions = {}): Promise<T> {
+export async function apiRequest<T>(path: string, { method = 'GET', body, query, token, headers: extra, signal, cache }: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...extra };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers['authorization'] = `Bearer ${token}`;
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') params.set(k, String(v));
   const url = params.size > 0 ? `${path}?${params}` : path;
-  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, ...(cache ? { cache } : {}) });
   if (!res.ok) throw await toApiError(res);
   if (res.status === 204 || res.headers.get('content-length') === '0') return undefined as T;
   return (await res.json()) as T;
