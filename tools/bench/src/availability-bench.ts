@@ -10,10 +10,14 @@
  *    trickling in on the same center-days (each one invalidates its center-day's
  *    entry). The hit ratio comes from registration's own `cache_hits_total` and
  *    `cache_misses_total` counters read before and after.
- * At the end every center-day's cached availability must equal the seats the database
- * holds (invalidation on booking works).
+ * 3. At the end every center-day's cached availability must equal the seats the database
+ *    holds (invalidation on booking works).
+ * 4. Live seats: watchers on one center-day's availability stream (Server-Sent Events)
+ *    while bookings land on it; for each booking, the time from sending it (before its
+ *    commit) to each watcher's event of a version at least the one the booking made.
  */
 import { spawn } from 'node:child_process';
+import { get as httpGet, type ClientRequest } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,10 +74,16 @@ interface Sizes {
   seconds: number;
   /** Bookings per second during the read mix. */
   bookingRate: number;
+  /** Streams open on one center-day, and the bookings made on it while they watch (at `streamBookingRate`/s). */
+  watchers: number;
+  streamBookings: number;
+  streamBookingRate: number;
 }
 
-const FULL: Sizes = { centers: 20, days: 3, slotsPerDay: 16, capacity: 200, connections: 64, seconds: 20, bookingRate: 20 };
-const QUICK: Sizes = { centers: 5, days: 2, slotsPerDay: 16, capacity: 200, connections: 64, seconds: 4, bookingRate: 10 };
+const FULL: Sizes = { centers: 20, days: 3, slotsPerDay: 16, capacity: 200, connections: 64, seconds: 20, bookingRate: 20, watchers: 1_000, streamBookings: 200, streamBookingRate: 20 };
+const QUICK: Sizes = { centers: 5, days: 2, slotsPerDay: 16, capacity: 200, connections: 64, seconds: 4, bookingRate: 10, watchers: 100, streamBookings: 20, streamBookingRate: 10 };
+/** The issue's bound from a booking's commit to every watcher's event. */
+const STREAM_P99_GOAL_MS = 1_000;
 /** Share of the mix's reads that list the region's centers rather than one center-day. */
 const CENTERS_LIST_SHARE = 0.1;
 const HIT_RATIO_GOAL = 0.9;
@@ -154,6 +164,41 @@ async function capture(baseUrl: string, path: string): Promise<CapturedResponse>
 }
 
 /** Picks index i of n with probability ∝ 1/(i+1) (Zipf, s = 1): a few center-days draw most people. */
+/** One watcher of an availability stream: the versions it received, each with when (performance.now()). */
+interface Watcher {
+  events: { version: number; at: number; body: string }[];
+  request: ClientRequest;
+}
+
+/** Opens a stream with a bare HTTP client (no parsing beyond the frames' `id:` and `data:` lines). */
+function openWatcher(url: string): Promise<Watcher> {
+  return new Promise((resolve, reject) => {
+    const events: Watcher['events'] = [];
+    const request = httpGet(url, { agent: false }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        reject(new Error(`stream answered ${res.statusCode}`));
+        return;
+      }
+      res.setEncoding('utf8');
+      let buffered = '';
+      res.on('data', (chunk: string) => {
+        const at = performance.now();
+        buffered += chunk;
+        for (let end = buffered.indexOf('\n\n'); end >= 0; end = buffered.indexOf('\n\n')) {
+          const frame = buffered.slice(0, end);
+          buffered = buffered.slice(end + 2);
+          const id = /^id: (\d+)$/m.exec(frame)?.[1];
+          if (id !== undefined) events.push({ version: Number(id), at, body: /^data: (.*)$/m.exec(frame)?.[1] ?? '' });
+        }
+      });
+      res.on('error', () => undefined);
+      resolve({ events, request });
+    });
+    request.on('error', reject);
+  });
+}
+
 function zipf(n: number): () => number {
   const cumulative: number[] = [];
   let total = 0;
@@ -266,6 +311,62 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
     }
     const { rows: appointments } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM registration.appointments`);
 
+    // 4. Live seats: watchers on one center-day while bookings land on it.
+    const streamDay = catalogue.days[catalogue.days.length - 1];
+    const streamUrl = `${service.url}${API}/centers/${streamDay.centerId}/availability/stream?date=${streamDay.date}`;
+    progress(`live seats: opening ${sizes.watchers} streams, registering ${sizes.streamBookings} people`);
+    const { citizens: streamCitizens } = await registerCitizens(service.url, { count: sizes.streamBookings, connections: 16 });
+    const idleRss = rssOf(service.pid) ?? NaN;
+    const watchers: Watcher[] = [];
+    for (let i = 0; i < sizes.watchers; i += 50)
+      watchers.push(...(await Promise.all(Array.from({ length: Math.min(50, sizes.watchers - i) }, () => openWatcher(streamUrl)))));
+    await new Promise((r) => setTimeout(r, 1_000));
+    const watchedRss = rssOf(service.pid) ?? NaN;
+    const initial = watchers.filter((w) => w.events.length === 1).length;
+    progress(`live seats: ${sizes.streamBookings} bookings at ${sizes.streamBookingRate}/s`);
+    sampler = sampleRss(service.pid);
+    const made: { sentAt: number; version: number; status: number }[] = [];
+    await Promise.all(
+      streamCitizens.map(async (c, i) => {
+        await new Promise((r) => setTimeout(r, (i * 1_000) / sizes.streamBookingRate));
+        const slotId = streamDay.slotIds[i % streamDay.slotIds.length];
+        const sentAt = performance.now();
+        const res = await fetch(`${service?.url}${API}/appointments`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${c.token}` },
+          body: JSON.stringify({ registrantId: c.registrantId, slotId, doseNumber: 1 }),
+        });
+        await res.arrayBuffer();
+        made.push({ sentAt, version: Number(res.headers.get('availability-version')), status: res.status });
+      }),
+    );
+    const { rows: finalRows } = await db.pool.query<{ version: string }>(
+      `SELECT version FROM registration.center_day_versions WHERE center_id = $1 AND local_date = $2`,
+      [streamDay.centerId, streamDay.date],
+    );
+    const finalVersion = Number(finalRows[0]?.version ?? 0);
+    const caughtUp = () => watchers.every((w) => w.events.at(-1)?.version === finalVersion);
+    for (let waited = 0; !caughtUp() && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    const streamRss = sampler.stop();
+    const delays: number[] = [];
+    let missed = 0;
+    for (const booking of made.filter((b) => b.status === 201))
+      for (const w of watchers) {
+        const event = w.events.find((e) => e.version >= booking.version);
+        if (event) delays.push(event.at - booking.sentAt);
+        else missed++;
+      }
+    delays.sort((x, y) => x - y);
+    const inOrder = watchers.every((w) => w.events.every((e, i) => i === 0 || e.version > (w.events[i - 1] as { version: number }).version));
+    const dbSeats = new Map(
+      (await db.pool.query<{ id: string; left: number }>(`SELECT id, capacity_dose1 - booked_dose1 AS left FROM registration.slots WHERE center_id = $1 AND local_date = $2`, [streamDay.centerId, streamDay.date])).rows.map((r) => [r.id, r.left]),
+    );
+    const lastSeen = JSON.parse(watchers[0]?.events.at(-1)?.body ?? '{"slots":[]}') as { slots: { id: string; remaining: { dose1: number } }[] };
+    const lastMatches = lastSeen.slots.length === dbSeats.size && lastSeen.slots.every((s) => dbSeats.get(s.id) === s.remaining.dose1);
+    const eventsPerWatcher = watchers.reduce((n, w) => n + w.events.length, 0) / Math.max(1, watchers.length);
+    for (const w of watchers) w.request.destroy();
+    const streamP99 = percentile(delays, 99);
+
     /** Per request: the counters count Redis lookups (concurrent requests for a key share one); each miss is one load. */
     const usage = (a: ServiceCounters, b: ServiceCounters, cache: string, routeEnd: string) => {
       const route = Object.keys(b.requests).find((r) => r.endsWith(routeEnd)) ?? routeEnd;
@@ -296,6 +397,11 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
       { fact: `one appointment per 201 (${int(appointments[0].n)} rows)`, ok: appointments[0].n === countOf(booked, 201) },
       { fact: `after the mix, every cached center-day equals the database (${stale} stale slots of ${int(catalogue.slots.length)})`, ok: stale === 0 },
       ...(quick ? [] : [{ fact: `hit ratio of the read mix over the ${pct(HIT_RATIO_GOAL)} goal (${pct(mixAll.hitRatio)})`, ok: mixAll.hitRatio > HIT_RATIO_GOAL }]),
+      { fact: `live seats: every watcher got the day at once (${int(initial)} of ${int(sizes.watchers)})`, ok: initial === sizes.watchers },
+      { fact: `live seats: every booking 201 with its version (${int(made.filter((b) => b.status === 201 && b.version > 0).length)} of ${int(sizes.streamBookings)})`, ok: made.every((b) => b.status === 201 && b.version > 0) },
+      { fact: `live seats: every watcher saw every booking (${int(delays.length)} deliveries, ${int(missed)} missing) and ended on the database's version (${finalVersion})`, ok: missed === 0 && caughtUp() },
+      { fact: 'live seats: versions only went up on every stream, and the last event equals the seats in the database', ok: inOrder && lastMatches },
+      ...(quick ? [] : [{ fact: `live seats: p99 from a booking to every watcher's event within ${int(STREAM_P99_GOAL_MS)} ms (${ms(streamP99)} ms)`, ok: streamP99 <= STREAM_P99_GOAL_MS }]),
     ];
     const p = (r: LoadResult, q: number) => percentile(r.latencies, q);
     const bytes = Buffer.from(response.body, 'base64').length;
@@ -333,7 +439,22 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
       '',
       '**Memory (registration RSS)**',
       '',
-      mdTable(['phase', 'RSS (mean)', 'RSS (peak)', 'peak ÷ at rest'], [['at rest (started, catalogue seeded)', mib(rest), mib(rest), '1.00×'], rssRow('warm reads', warmRss), rssRow('read mix', mixRss)]),
+      mdTable(['phase', 'RSS (mean)', 'RSS (peak)', 'peak ÷ at rest'], [['at rest (started, catalogue seeded)', mib(rest), mib(rest), '1.00×'], rssRow('warm reads', warmRss), rssRow('read mix', mixRss), rssRow(`live seats (${int(sizes.watchers)} streams, bookings landing)`, streamRss)]),
+      '',
+      `**Live seats.** ${int(sizes.watchers)} availability streams (Server-Sent Events, a bare HTTP client each, one socket each) on one center-day of ${sizes.slotsPerDay} slots while ${int(sizes.streamBookings)} bookings land on it at ${sizes.streamBookingRate}/s through the same task. Delay: from sending a booking (before its commit) to each watcher's first event with a version at least the one the booking made (its \`Availability-Version\`), so an upper bound of commit → event; one row per booking and watcher.`,
+      '',
+      mdTable(
+        ['metric', 'value'],
+        [
+          ['deliveries measured (bookings × watchers)', int(delays.length)],
+          ['p50 delay, ms', ms(percentile(delays, 50))],
+          ['p99 delay, ms', ms(streamP99)],
+          ['max delay, ms', ms(delays.at(-1) ?? NaN)],
+          ['events per watcher (versions coalesce at most one read per 100 ms)', ms(eventsPerWatcher)],
+          [`registration RSS, idle → ${int(sizes.watchers)} streams open`, `${mib(idleRss)} → ${mib(watchedRss)}`],
+          ['memory per 1,000 watchers', mib(((watchedRss - idleRss) / sizes.watchers) * 1_000)],
+        ],
+      ),
       '',
       factList(facts),
     ].join('\n');
