@@ -8,7 +8,11 @@ import { transliterate } from 'transliteration';
  * `skeleton` drops the vowels as well: scripts such as Arabic and Devanagari do not
  * write (all) short vowels, so "محمد" romanizes to "mhmd" while people type
  * "Mohammed". Engines compare skeletons only across scripts (`latinScript` false on
- * either side): between two Latin spellings it would match far too much.
+ * either side): between two Latin spellings it would match far too much. Only names in
+ * Latin letters or in a script that leaves vowels out get one: Cyrillic, Greek, kana,
+ * kanji or Hangul romanize with their vowels, so the Latin key already meets them, and
+ * the skeleton of a syllabic romanization ("tong nei teng" → "tng n tng") is shared by
+ * tens of thousands of names: comparing it only made every such search rank them all.
  */
 export interface NameKeys {
   latin: string;
@@ -17,6 +21,9 @@ export interface NameKeys {
 }
 
 const LATIN_ONLY = /^[\p{Script=Latin}\p{N}\p{P}\p{Zs}\p{M}'-]*$/u;
+/** Abjads and Brahmic scripts: their romanization lacks (short) vowels. */
+const VOWELS_LEFT_OUT =
+  /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Devanagari}\p{Script=Bengali}\p{Script=Gurmukhi}\p{Script=Gujarati}\p{Script=Oriya}\p{Script=Tamil}\p{Script=Telugu}\p{Script=Kannada}\p{Script=Malayalam}\p{Script=Sinhala}]/u;
 
 export function latinKey(text: string): string {
   return transliterate(text.normalize('NFC'))
@@ -41,9 +48,10 @@ export function isLatinScript(text: string): boolean {
 /** Keys of a name, for a document or a query alike. */
 export function nameKeys(text: string): NameKeys {
   const latin = latinKey(text);
+  const latinScript = isLatinScript(text);
   return {
     latin,
-    skeleton: skeletonOf(latin),
-    latinScript: isLatinScript(text),
+    skeleton: latinScript || VOWELS_LEFT_OUT.test(text) ? skeletonOf(latin) : '',
+    latinScript,
   };
 }

@@ -22,6 +22,8 @@ const REGISTRANTS = 'postgres:registrants';
 const CENTERS = 'postgres:centers';
 
 const BULK_ROWS = 2_000;
+/** Consonants a query's skeleton needs before it is compared (see searchRegistrants). */
+const MIN_SKELETON_LETTERS = 4;
 
 /**
  * The embedded engine. Names match on three trigram keys (GIN-indexed): the
@@ -201,22 +203,40 @@ async function searchRegistrants(
     let negScore = '0';
     if (query.text) {
       const keys = nameKeys(query.text);
-      const k = `${p(folded)}::text`;
-      const l = `${p(keys.latin)}::text`;
-      const s = `${p(keys.skeleton)}::text`;
-      // Skeletons are compared only across scripts (see keys.ts).
-      const crossScript = `NOT (${p(keys.latinScript)}::boolean AND r.latin_script)`;
+      // Each parameter only once it is used: PostgreSQL cannot type an unused one.
+      let kParam: string | undefined;
+      let lParam: string | undefined;
+      const k = () => (kParam ??= `${p(folded)}::text`);
+      const l = () => (lParam ??= `${p(keys.latin)}::text`);
       const prefixes = [
         ...(folded ? [`r.name_key LIKE ${p(prefixPattern(folded))}`] : []),
         ...(keys.latin ? [`r.latin_key LIKE ${p(prefixPattern(keys.latin))}`] : []),
       ];
       const prefixMatch = prefixes.length ? `(${prefixes.join(' OR ')})` : 'false';
-      const fuzzyMatch = `${k} <% r.name_key OR ${l} <% r.latin_key OR (${s} <% r.skeleton_key AND ${crossScript})`;
-      driving.push(prefixOnly ? prefixMatch : `(${prefixMatch} OR ${fuzzyMatch})`);
+      // One trigram index scan per key that can add a match:
+      // - a name typed in Latin letters folds to its Latin key, so the folded name adds no match
+      //   (its similarity still ranks: the Latin key collapses letter runs, "tann" → "tan");
+      // - skeletons are compared only across scripts (see keys.ts), a Latin query's only with the
+      //   non-Latin names (their own partial index), and only when long enough to mean something:
+      //   a skeleton of 3 consonants or fewer ("h ln", "ch") is shared by tens of thousands.
+      // Scores are built only when ranking by relevance (a parameter is added on first use).
+      const fuzzy: { match?: string; score: () => string }[] = [];
+      fuzzy.push({ ...(keys.latinScript ? {} : { match: `${k()} <% r.name_key` }), score: () => `word_similarity(${k()}, r.name_key)` });
+      if (keys.latin) fuzzy.push({ match: `${l()} <% r.latin_key`, score: () => `word_similarity(${l()}, r.latin_key)` });
+      if (keys.skeleton.replace(/ /g, '').length >= MIN_SKELETON_LETTERS) {
+        const s = `${p(keys.skeleton)}::text`;
+        const similarity = `0.9 * word_similarity(${s}, r.skeleton_key)`;
+        fuzzy.push(
+          keys.latinScript
+            ? { match: `(${s} <% r.skeleton_key AND NOT r.latin_script)`, score: () => `CASE WHEN r.latin_script THEN 0 ELSE ${similarity} END` }
+            : { match: `${s} <% r.skeleton_key`, score: () => similarity },
+        );
+      }
+      const matches = fuzzy.flatMap((f) => (f.match ? [f.match] : []));
+      driving.push(prefixOnly ? prefixMatch : `(${[prefixMatch, ...matches].join(' OR ')})`);
       if (query.sort === 'relevance') {
-        tier = `CASE WHEN r.name_key = ${k} OR r.latin_key = ${l} THEN 0 WHEN ${prefixMatch} THEN 1 ELSE 2 END`;
-        negScore = `-round(1e6 * greatest(word_similarity(${k}, r.name_key), word_similarity(${l}, r.latin_key),
-                      CASE WHEN ${crossScript} THEN 0.9 * word_similarity(${s}, r.skeleton_key) ELSE 0 END))::int`;
+        tier = `CASE WHEN r.name_key = ${k()} OR r.latin_key = ${l()} THEN 0 WHEN ${prefixMatch} THEN 1 ELSE 2 END`;
+        negScore = `-round(1e6 * greatest(${fuzzy.map((f) => f.score()).join(', ')}))::int`;
       }
     }
     // A phone suffix, or a birth year within a region, narrows through its own index as
