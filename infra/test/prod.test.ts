@@ -579,9 +579,40 @@ describe('edge', () => {
     t.edge.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         Aliases: [prod.domain.web],
-        CacheBehaviors: [Match.objectLike({ PathPattern: '/api/*', ViewerProtocolPolicy: 'https-only' })],
+        CacheBehaviors: Match.arrayWith([Match.objectLike({ PathPattern: '/api/*', ViewerProtocolPolicy: 'https-only' })]),
       }),
     });
+  });
+
+  it('lets the edge keep exactly the public availability and center lists, keyed on their own query, never on who asks', () => {
+    const [distribution] = Object.values(t.edge.findResources('AWS::CloudFront::Distribution'));
+    const behaviors = distribution.Properties.DistributionConfig.CacheBehaviors as Record<string, unknown>[];
+    // First match wins: the cached reads come before every other API path, which is never cached.
+    expect(behaviors.map((b) => b['PathPattern'])).toEqual(['/api/registration/v1/centers/*/availability', '/api/registration/v1/centers', '/api/*']);
+    const policies = t.edge.findResources('AWS::CloudFront::CachePolicy');
+    const policyOf = (b: Record<string, unknown>) => policies[(b['CachePolicyId'] as { Ref: string }).Ref]?.Properties.CachePolicyConfig;
+    const keys = behaviors.slice(0, 2).map((b) => {
+      const config = policyOf(b);
+      const key = config.ParametersInCacheKeyAndForwardedToOrigin;
+      // Nothing personal in the key or on its way to the ALB: no headers (Authorization), no cookies, no origin request policy.
+      expect(key.HeadersConfig.HeaderBehavior).toBe('none');
+      expect(key.CookiesConfig.CookieBehavior).toBe('none');
+      expect(b['OriginRequestPolicyId']).toBeUndefined();
+      expect(b['AllowedMethods']).toEqual(['GET', 'HEAD', 'OPTIONS']);
+      // The origin's s-maxage decides, for a minute at most.
+      expect([config.MinTTL, config.DefaultTTL, config.MaxTTL]).toEqual([0, 0, 60]);
+      return [key.QueryStringsConfig.QueryStringBehavior, key.QueryStringsConfig.QueryStrings];
+    });
+    expect(keys).toEqual([
+      ['whitelist', ['date', 'v']],
+      ['whitelist', ['region', 'vaccine', 'language']],
+    ]);
+    const rest = behaviors[2] as Record<string, unknown>;
+    expect(rest['CachePolicyId']).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // CachingDisabled
+    // The cached reads go through an Origin Shield in the services' region: one fetch per key and TTL reaches the ALB.
+    const origins = distribution.Properties.DistributionConfig.Origins as { Id: string; OriginShield?: { Enabled: boolean; OriginShieldRegion: string } }[];
+    const shielded = origins.filter((o) => o.OriginShield?.Enabled);
+    expect(shielded.map((o) => o.OriginShield?.OriginShieldRegion)).toEqual([prod.network.region, prod.network.region]);
   });
 });
 

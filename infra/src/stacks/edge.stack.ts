@@ -13,6 +13,17 @@ import type { DataStack } from './data.stack.js';
 import { testListenerCidrs } from './services.stack.js';
 import { acknowledge } from '../acknowledge.js';
 
+/**
+ * Public reads the edge may keep (issue #17, goal 4): registration answers them with
+ * `Cache-Control: public, s-maxage=…, stale-while-revalidate=…` and nothing personal.
+ * Each is cached on its path and these query parameters only (`v`: the web app's read
+ * after the citizen's own booking, which must not be answered from before it).
+ */
+export const EDGE_CACHED_READS = [
+  { name: 'Availability', path: '/api/registration/v1/centers/*/availability', query: ['date', 'v'] },
+  { name: 'CenterList', path: '/api/registration/v1/centers', query: ['region', 'vaccine', 'language'] },
+] as const;
+
 export interface EdgeStackProps extends StackProps {
   config: EnvConfig;
   loadBalancer: elbv2.IApplicationLoadBalancer;
@@ -128,6 +139,17 @@ export class EdgeStack extends Stack {
       ),
     });
 
+    // The ALB, reached over TLS with the secret header; for the cached reads through an
+    // Origin Shield in the services' region, so one fetch per key and TTL reaches the ALB.
+    const apiOrigin = (shieldRegion?: string) =>
+      new origins.HttpOrigin(config.domain.apiOrigin, {
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+        // On every request to the ALB; a viewer sending the same header gains nothing without the value.
+        customHeaders: { [ORIGIN_VERIFY_HEADER]: originSecret },
+        ...(shieldRegion ? { originShieldEnabled: true, originShieldRegion: shieldRegion } : {}),
+      });
+
     this.distribution = new cloudfront.Distribution(this, 'Web', {
       comment: `Jab ${config.name}`,
       domainNames: [config.domain.web],
@@ -147,13 +169,35 @@ export class EdgeStack extends Stack {
         functionAssociations: [{ function: spaRoutes, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
+        // First match wins: the cached public reads before every other API path.
+        ...Object.fromEntries(
+          EDGE_CACHED_READS.map((read) => [
+            read.path,
+            {
+              origin: apiOrigin(config.network.region),
+              viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+              allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+              cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
+              cachePolicy: new cloudfront.CachePolicy(this, `Cache${read.name}`, {
+                comment: `Jab public ${read.name}: the origin's s-maxage decides, keyed on ${read.query.join(', ')} only`,
+                // 0 / 0 / 60: only what the answer's Cache-Control allows is kept, never longer than a minute.
+                minTtl: Duration.seconds(0),
+                defaultTtl: Duration.seconds(0),
+                maxTtl: Duration.seconds(60),
+                queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList(...read.query),
+                headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+                cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+                enableAcceptEncodingGzip: true,
+                enableAcceptEncodingBrotli: true,
+              }),
+              // No origin request policy: nothing of the viewer's beyond the key reaches the ALB (no Authorization, no cookies).
+              responseHeadersPolicy: headers,
+              compress: true,
+            },
+          ]),
+        ),
         '/api/*': {
-          origin: new origins.HttpOrigin(config.domain.apiOrigin, {
-            protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-            originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-            // On every request to the ALB; a viewer sending the same header gains nothing without the value.
-            customHeaders: { [ORIGIN_VERIFY_HEADER]: originSecret },
-          }),
+          origin: apiOrigin(),
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,

@@ -114,6 +114,20 @@ describe('availability from memory (the hot path)', () => {
     await waitFor(async () => (await seatsLeft(await read(b.url))) === left - 1, { timeoutMs: 5_000 });
   });
 
+  it('lets shared caches keep public answers a few seconds, and never an error or a stream', async () => {
+    const answer = await read(b.url);
+    expect(answer.headers.get('cache-control')).toBe('public, max-age=0, s-maxage=2, stale-while-revalidate=5');
+    const list = await fetch(`${b.url}/api/registration/v1/centers?region=FR-IDF`);
+    expect(list.headers.get('cache-control')).toMatch(/^public, .*s-maxage=60/);
+    const unknown = await fetch(`${b.url}${path.replace(path.split('/')[5] as string, randomUUID())}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('cache-control') ?? '').not.toContain('public');
+    const controller = new AbortController();
+    const stream = await fetch(`${b.url}${path.replace('/availability?', '/availability/stream?')}`, { signal: controller.signal });
+    expect([stream.status, stream.headers.get('cache-control')]).toEqual([200, 'no-store']);
+    controller.abort();
+  });
+
   it('leaves every other shape of the URL to express, which validates it', async () => {
     const [, query] = path.split('?');
     const odd = await fetch(`${b.url}${path.replace(query as string, 'date=0000-01-01')}`);

@@ -18,13 +18,22 @@ import { etagOf, notModified, reusableHeaders } from './availability.hot.js';
 import type { AvailabilityStreams } from './availability.stream.js';
 import { availabilities, availability, createCenter, createSession, findCenters, getCenter, type CentersDeps } from './centers.service.js';
 
+/**
+ * Public reads the edge may keep (CloudFront, `EDGE_CACHED_READS` in infra): a center-day for
+ * 2 s, then 5 s more while it fetches the next (the stream and the booking's own re-read
+ * see past it); browsers revalidate every time (`max-age=0`, 304 by ETag). Center lists
+ * change when a center is created: a minute at the edge and in the browser.
+ */
+export const AVAILABILITY_CACHE_CONTROL = 'public, max-age=0, s-maxage=2, stale-while-revalidate=5';
+export const CENTER_LIST_CACHE_CONTROL = 'public, max-age=60, s-maxage=60, stale-while-revalidate=60';
+
 export function centersRouter(deps: CentersDeps & { verifier: Verifier; streams: AvailabilityStreams }): Router {
   const router = Router();
   const auth = authenticate(deps.verifier);
 
   const list = { query: centerListQuery };
   router.get('/centers', validate(list), async (req, res) => {
-    res.json({ items: await findCenters(deps, parsed(req, list).query) });
+    res.set('Cache-Control', CENTER_LIST_CACHE_CONTROL).json({ items: await findCenters(deps, parsed(req, list).query) });
   });
   const create = { body: createCenterRequest };
   router.post('/centers', auth, requireScopedRole('national-admin', 'center-admin'), validate(create), async (req, res) => {
@@ -44,7 +53,7 @@ export function centersRouter(deps: CentersDeps & { verifier: Verifier; streams:
     const view = await availability(deps, params.centerId, query.date);
     const body = Buffer.from(JSON.stringify(view));
     const etag = etagOf(view.version, body);
-    res.type('json').set('ETag', etag);
+    res.type('json').set('ETag', etag).set('Cache-Control', AVAILABILITY_CACHE_CONTROL);
     // The hot path answers the next requests for this day from these bytes and headers, until a booking changes it.
     deps.caches.hot?.store(centerDay, generation, { body, etag, headers: reusableHeaders(res) });
     if (notModified(req, etag)) res.status(304).end();

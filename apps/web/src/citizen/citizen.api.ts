@@ -221,13 +221,18 @@ async function changingSeats<T>(change: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A center-day's seats; revalidated with the server for a minute after the citizen's own booking, or when `fresh`. */
+/**
+ * A center-day's seats. The edge keeps these answers a few seconds; for a minute after the
+ * citizen's own booking, cancellation or move, and when `fresh`, the read asks past every
+ * cache: `no-cache` for the browser's, and `v` (part of the edge's cache key) for CloudFront's.
+ */
 export function getAvailability(centerId: string, date: string, signal?: AbortSignal, fresh = false): Promise<Availability> {
-  const revalidate = fresh || Date.now() - ownChangeAt < OWN_CHANGE_WINDOW_MS;
+  const own = Date.now() - ownChangeAt < OWN_CHANGE_WINDOW_MS;
+  const past = fresh ? Date.now() : own ? ownChangeAt : undefined;
   return apiRequest(`${API.registration}/centers/${encodeURIComponent(centerId)}/availability`, {
-    query: { date },
+    query: { date, ...(past === undefined ? {} : { v: past }) },
     signal,
-    ...(revalidate ? { cache: 'no-cache' as const } : {}),
+    ...(past === undefined ? {} : { cache: 'no-cache' as const }),
   });
 }
 

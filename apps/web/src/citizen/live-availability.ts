@@ -35,7 +35,7 @@ export function useLiveAvailability(centerId: string, date: string, reloadKey = 
       refused = error instanceof ApiError && error.status < 500;
       if (live) setState((s) => ({ ...s, error, loading: false }));
     };
-    const readOnce = () => getAvailability(centerId, date, controller.signal, true).then(accept, fail);
+    const readOnce = () => getAvailability(centerId, date, controller.signal).then(accept, fail);
     setState((s) => ({ ...s, loading: true, error: undefined }));
 
     if (typeof EventSource !== 'function') {
