@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler, type Express, type Request } from 'e
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import type { Logger } from '@jab/logger';
-import type { Registry } from 'prom-client';
+import type { Histogram, Registry } from 'prom-client';
 import { HttpError, NotFound, problemOf } from './errors.js';
 import { healthRouter, type ReadinessCheck } from './health.js';
 import { durationHistogram, registerDefaultMetrics } from './metrics.js';
@@ -42,27 +42,42 @@ function safeError(error: Error) {
  * request (the redaction and the child were a quarter of a booking's CPU:
  * docs/decisions/0008-request-cost.md).
  */
-export function createRequestTracker({ logger, registry }: { logger: Logger; registry: Registry }): (req: IncomingMessage, res: ServerResponse) => string {
+export function createRequestTracker({
+  logger,
+  registry,
+}: {
+  logger: Logger;
+  registry: Registry;
+}): (req: IncomingMessage, res: ServerResponse, options?: { echoId?: boolean }) => string {
   const lines = logger.child({}, { redact: [] });
   const histogram = durationHistogram(registry);
-  return (req, res) => {
-    const reqId = requestId(req, res);
+  // One child per label set, so a request pays a map lookup rather than hashing its labels (the set is small and bounded).
+  const series = new Map<string, Histogram.Internal<'method' | 'route' | 'status_code'>>();
+  const observe = (method: string, route: string, status: number, seconds: number) => {
+    const key = `${method} ${status} ${route}`;
+    let child = series.get(key);
+    if (!child) {
+      child = histogram.labels({ method, route, status_code: status });
+      series.set(key, child);
+    }
+    child.observe(seconds);
+  };
+  return (req, res, options) => {
+    const reqId = requestId(req, res, options?.echoId ?? true);
     req.id = reqId;
     const started = performance.now();
-    const end = histogram.startTimer();
-    res.once('finish', () => {
-      // Unmatched paths share one label so scanners cannot blow up the series count.
-      end({ method: req.method, route: routePattern(req) ?? 'unmatched', status_code: res.statusCode });
-    });
     res.once('close', () => {
-      if (PROBES.has(pathOf(req))) return;
+      const elapsed = performance.now() - started;
+      // Unmatched paths share one label so scanners cannot blow up the series count.
+      if (res.writableFinished) observe(req.method ?? 'GET', routePattern(req) ?? 'unmatched', res.statusCode, elapsed / 1000);
+      const path = pathOf(req);
+      if (PROBES.has(path)) return;
       // A client that went away before the answer (a closed tab, a cancelled fetch) is not a server error: 499, at warn.
       // An event stream ends when its client goes: that is how it ends well, not an abort.
-      const stream = String(res.getHeader('content-type') ?? '').startsWith('text/event-stream');
-      const aborted = !res.writableFinished && !stream;
+      const aborted = !res.writableFinished && !String(res.getHeader('content-type') ?? '').startsWith('text/event-stream');
       const statusCode = aborted ? 499 : res.statusCode;
-      const http = { method: req.method, route: routePattern(req), path: pathOf(req), statusCode };
-      const line = { reqId, http, responseTime: Math.round(performance.now() - started), ...(res.err ? { err: safeError(res.err) } : {}) };
+      const http = { method: req.method, route: routePattern(req), path, statusCode };
+      const line = { reqId, http, responseTime: Math.round(elapsed), ...(res.err ? { err: safeError(res.err) } : {}) };
       const message = `${req.method} ${http.route ?? http.path} ${statusCode}`;
       if (res.err || statusCode >= 500) lines.error(line, message);
       else if (aborted) lines.warn(line, `${message} (the client closed the connection first)`);

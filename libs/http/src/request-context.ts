@@ -16,11 +16,14 @@ declare module 'node:http' {
 export const REQUEST_ID_HEADER = 'x-request-id';
 const WELL_FORMED_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
-/** Accept the caller's request id when well-formed (so traces join up), else make one; echo it. */
-export function requestId(req: IncomingMessage, res: ServerResponse): string {
+/**
+ * Accept the caller's request id when well-formed (so traces join up), else make one; echo
+ * it, unless the caller writes its headers in one go itself (`echo` false: the hot path).
+ */
+export function requestId(req: IncomingMessage, res: ServerResponse, echo = true): string {
   const given = req.headers[REQUEST_ID_HEADER];
   const id = typeof given === 'string' && WELL_FORMED_ID.test(given) ? given : randomUUID();
-  res.setHeader(REQUEST_ID_HEADER, id);
+  if (echo) res.setHeader(REQUEST_ID_HEADER, id);
   return id;
 }
 
@@ -58,5 +61,7 @@ export function routePattern(req: IncomingMessage): string | undefined {
 
 /** The path without its query string, which may carry names. */
 export function pathOf(req: IncomingMessage & { originalUrl?: string }): string {
-  return (req.originalUrl ?? req.url ?? '/').split('?')[0] ?? '/';
+  const url = req.originalUrl ?? req.url ?? '/';
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
 }

@@ -235,6 +235,26 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
     const centersPath = `${API}/centers?region=${BENCH_REGION}`;
     const rest = rssOf(service.pid) ?? NaN;
 
+    // 0. What watchers cost, measured first while the process is at rest (later phases grow and shrink the heap by more).
+    const streamDay = catalogue.days[catalogue.days.length - 1];
+    const streamUrl = `${service.url}${API}/centers/${streamDay.centerId}/availability/stream?date=${streamDay.date}`;
+    const settledRss = async () => {
+      await new Promise((r) => setTimeout(r, 1_500));
+      const samples: number[] = [];
+      for (let i = 0; i < 5; i++, await new Promise((r) => setTimeout(r, 200))) samples.push(rssOf(service?.pid ?? 0) ?? NaN);
+      return samples.reduce((a, b) => a + b, 0) / samples.length;
+    };
+    const openWatchers = async (n: number) => {
+      const opened: Watcher[] = [];
+      for (let i = 0; i < n; i += 50) opened.push(...(await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => openWatcher(streamUrl)))));
+      return opened;
+    };
+    progress(`live seats: memory of ${sizes.watchers} idle streams`);
+    const idleRss = await settledRss();
+    const idleWatchers = await openWatchers(sizes.watchers);
+    const watchedRss = await settledRss();
+    for (const w of idleWatchers) w.request.destroy();
+
     // 1. Warm cache, one center-day, against the same bytes from a bare server.
     const target = dayPath(0);
     expectStatus(await call(service.url, 'GET', target.slice(API.length)), 200, 'warming the cache');
@@ -312,16 +332,10 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
     const { rows: appointments } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM registration.appointments`);
 
     // 4. Live seats: watchers on one center-day while bookings land on it.
-    const streamDay = catalogue.days[catalogue.days.length - 1];
-    const streamUrl = `${service.url}${API}/centers/${streamDay.centerId}/availability/stream?date=${streamDay.date}`;
     progress(`live seats: opening ${sizes.watchers} streams, registering ${sizes.streamBookings} people`);
     const { citizens: streamCitizens } = await registerCitizens(service.url, { count: sizes.streamBookings, connections: 16 });
-    const idleRss = rssOf(service.pid) ?? NaN;
-    const watchers: Watcher[] = [];
-    for (let i = 0; i < sizes.watchers; i += 50)
-      watchers.push(...(await Promise.all(Array.from({ length: Math.min(50, sizes.watchers - i) }, () => openWatcher(streamUrl)))));
+    const watchers = await openWatchers(sizes.watchers);
     await new Promise((r) => setTimeout(r, 1_000));
-    const watchedRss = rssOf(service.pid) ?? NaN;
     const initial = watchers.filter((w) => w.events.length === 1).length;
     progress(`live seats: ${sizes.streamBookings} bookings at ${sizes.streamBookingRate}/s`);
     sampler = sampleRss(service.pid);
@@ -451,7 +465,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
           ['p99 delay, ms', ms(streamP99)],
           ['max delay, ms', ms(delays.at(-1) ?? NaN)],
           ['events per watcher (versions coalesce at most one read per 100 ms)', ms(eventsPerWatcher)],
-          [`registration RSS, idle → ${int(sizes.watchers)} streams open`, `${mib(idleRss)} → ${mib(watchedRss)}`],
+          [`registration RSS at rest → with ${int(sizes.watchers)} idle streams open (measured before the other phases, mean of 5 samples each)`, `${mib(idleRss)} → ${mib(watchedRss)}`],
           ['memory per 1,000 watchers', mib(((watchedRss - idleRss) / sizes.watchers) * 1_000)],
         ],
       ),

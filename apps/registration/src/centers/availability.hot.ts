@@ -129,6 +129,23 @@ export function reusableHeaders(res: ServerResponse): OutgoingHttpHeaders {
   return headers;
 }
 
+/** An answer's headers as writeHead takes them, built once per answer. */
+const prepared = new WeakMap<HotAnswer, { common: string[]; length: string }>();
+function rawHeaders(answer: HotAnswer): { common: string[]; length: string } {
+  let raw = prepared.get(answer);
+  if (!raw) {
+    const common: string[] = [];
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (value === undefined) continue;
+      for (const one of Array.isArray(value) ? value : [value]) common.push(name, String(one));
+    }
+    common.push('ETag', answer.etag);
+    raw = { common, length: String(answer.body.length) };
+    prepared.set(answer, raw);
+  }
+  return raw;
+}
+
 const ROUTE = '/api/registration/v1/centers/:centerId/availability';
 const HOT_URL = /^\/api\/registration\/v1\/centers\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/availability\?date=(\d{4}-\d{2}-\d{2})$/;
 
@@ -161,18 +178,17 @@ export function availabilityHotPath(hot: AvailabilityHotLayer, o: { logger: Logg
     if (!match) return false;
     const answer = hot.get({ centerId: match[1] as string, date: match[2] as string });
     if (!answer) return false;
-    track(req, res);
+    const id = track(req, res, { echoId: false });
     setRoutePattern(req, ROUTE);
     answered.inc();
-    for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined) res.setHeader(name, value);
-    res.setHeader('ETag', answer.etag);
+    // Every header in one writeHead of a prepared list: no per-header setHeader (it validates each twice).
+    const raw = rawHeaders(answer);
     if (notModified(req, answer.etag)) {
-      res.statusCode = 304;
+      res.writeHead(304, [...raw.common, 'X-Request-Id', id]);
       res.end();
       return true;
     }
-    res.statusCode = 200;
-    res.setHeader('Content-Length', answer.body.length);
+    res.writeHead(200, [...raw.common, 'Content-Length', raw.length, 'X-Request-Id', id]);
     res.end(answer.body);
     return true;
   };
