@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate, isoInstant, languageSchema, regionSchema } from './common.js';
+import { centerAvailability } from './search.api.js';
 
 /**
  * HTTP payloads of registration's catalogue, centers, booking and at-the-center
@@ -227,6 +228,15 @@ export const availabilityBatch = z.object({
   items: z.array(z.object({ centerId: z.uuid(), availability: availabilityView.nullable() })),
 });
 export type AvailabilityBatch = z.infer<typeof availabilityBatch>;
+
+/** The same centers in brief (a search page's badges), optionally for one vaccine. */
+export const availabilitySummaryQuery = availabilityBatchQuery.extend({ vaccineId: z.uuid().optional() });
+export const availabilitySummaryBatch = z.object({
+  date: isoDate,
+  /** In the order asked; `availability` is null for a center registration does not know. */
+  items: z.array(z.object({ centerId: z.uuid(), availability: centerAvailability.nullable() })),
+});
+export type AvailabilitySummaryBatch = z.infer<typeof availabilitySummaryBatch>;
 
 // ---- booking ----
 /** Unambiguous alphabet (no 0/O, 1/I/L): read aloud or typed at a desk without mistakes. */

@@ -3,6 +3,8 @@ import {
   availabilityBatch,
   availabilityBatchQuery,
   availabilityQuery,
+  availabilitySummaryBatch,
+  availabilitySummaryQuery,
   availabilityView,
   centerList,
   centerListQuery,
@@ -16,7 +18,7 @@ import { parsed, validate, type ApiRoute } from '@jab/http';
 import { Router } from 'express';
 import { etagOf, notModified, reusableHeaders } from './availability.hot.js';
 import type { AvailabilityStreams } from './availability.stream.js';
-import { availabilities, availability, createCenter, createSession, findCenters, getCenter, type CentersDeps } from './centers.service.js';
+import { availabilities, availability, availabilitySummaries, createCenter, createSession, findCenters, getCenter, type CentersDeps } from './centers.service.js';
 
 /**
  * Public reads the edge may keep (CloudFront, `EDGE_CACHED_READS` in infra): a center-day for
@@ -69,6 +71,12 @@ export function centersRouter(deps: CentersDeps & { verifier: Verifier; streams:
   router.get('/availability', validate(batch), async (req, res) => {
     const { query } = parsed(req, batch);
     res.json(await availabilities(deps, query.centerIds, query.date));
+  });
+  const summary = { query: availabilitySummaryQuery };
+  // The same page in brief: what the center search shows beside each center.
+  router.get('/availability/summary', validate(summary), async (req, res) => {
+    const { query } = parsed(req, summary);
+    res.json(await availabilitySummaries(deps, query.centerIds, query.date, query.vaccineId));
   });
   const session = { params: centerParams, body: createSessionRequest };
   router.post('/centers/:centerId/sessions', auth, requireScopedRole('national-admin', 'center-admin'), validate(session), async (req, res) => {
@@ -131,6 +139,15 @@ export const centersRoutes: ApiRoute[] = [
     tags: ['centers'],
     request: { query: availabilityBatchQuery },
     responses: { 200: { description: 'Availability of each center asked, in that order', schema: availabilityBatch }, 400: { description: 'Not 1–50 distinct center ids, or a bad date' } },
+  },
+  {
+    method: 'get',
+    path: '/availability/summary',
+    summary:
+      'The same centers in brief (public): seats left for booking in slots not yet started, and the earliest, optionally for one vaccine — what a search page shows',
+    tags: ['centers'],
+    request: { query: availabilitySummaryQuery },
+    responses: { 200: { description: 'Each center asked, in that order, null for an unknown one', schema: availabilitySummaryBatch }, 400: { description: 'Not 1–50 distinct center ids, a bad date or vaccine id' } },
   },
   {
     method: 'post',

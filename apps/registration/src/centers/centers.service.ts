@@ -1,5 +1,14 @@
 import type { Principal } from '@jab/auth';
-import type { AvailabilityBatch, AvailabilityView, CenterView, CreateCenterRequest, CreateSessionRequest, SessionView } from '@jab/contracts';
+import type {
+  AvailabilityBatch,
+  AvailabilitySummaryBatch,
+  AvailabilityView,
+  CenterAvailability,
+  CenterView,
+  CreateCenterRequest,
+  CreateSessionRequest,
+  SessionView,
+} from '@jab/contracts';
 import { appendEvent, withTransaction } from '@jab/db';
 import { BadRequest, Conflict, Forbidden, NotFound } from '@jab/http';
 import type { Pool } from 'pg';
@@ -91,6 +100,41 @@ export async function availabilities({ pool, caches }: CentersDeps, centerIds: s
     (key) => loadDay(pool, key.slice(0, key.indexOf(':')), date),
   );
   return { date, items: centerIds.map((centerId, i) => ({ centerId, availability: views[i] ?? null })) };
+}
+
+/**
+ * The citizen's view of one center-day in brief: seats left for booking (first and later
+ * doses; walk-in quotas are kept for the desk) in slots that have not started, and the
+ * start of the earliest such slot. `vaccineId` narrows it to one vaccine.
+ */
+export function summarize(view: AvailabilityView, now: Date, vaccineId?: string): CenterAvailability {
+  let freeSeats = 0;
+  let first: number | null = null;
+  for (const slot of view.slots) {
+    if (vaccineId && slot.vaccineId !== vaccineId) continue;
+    const startsAt = Date.parse(slot.startsAt);
+    if (startsAt <= now.getTime()) continue;
+    const free = Math.max(0, slot.remaining.dose1) + Math.max(0, slot.remaining.laterDoses);
+    if (free === 0) continue;
+    freeSeats += free;
+    if (first === null || startsAt < first) first = startsAt;
+  }
+  return { date: view.date, freeSeats, firstFreeAt: first === null ? null : new Date(first).toISOString() };
+}
+
+/**
+ * A search page's centers in brief, from the same cached days (one Redis MGET): what the
+ * page shows, so it neither carries every slot of every center nor parses them twice.
+ */
+export async function availabilitySummaries(
+  deps: CentersDeps,
+  centerIds: string[],
+  date: string,
+  vaccineId?: string,
+  now = new Date(),
+): Promise<AvailabilitySummaryBatch> {
+  const batch = await availabilities(deps, centerIds, date);
+  return { date, items: batch.items.map(({ centerId, availability }) => ({ centerId, availability: availability && summarize(availability, now, vaccineId) })) };
 }
 
 /**

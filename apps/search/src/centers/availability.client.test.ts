@@ -1,14 +1,14 @@
-import type { AvailabilityView, SlotAvailability } from '@jab/contracts';
+import type { CenterAvailability } from '@jab/contracts';
 import { createLogger } from '@jab/logger';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAvailabilityClient, summarize } from './availability.client.js';
+import { createAvailabilityClient } from './availability.client.js';
 
 /**
- * The client against a local HTTP server standing in for registration's batch
+ * The client against a local HTTP server standing in for registration's summary
  * availability route (real HTTP, real timeouts); the real registration is exercised end
  * to end in tools/resilience/src/center-availability.test.ts. A center's behaviour
  * decides its item (`not-found`: null) or, for the others, the whole page's answer.
@@ -16,32 +16,8 @@ import { createAvailabilityClient, summarize } from './availability.client.js';
 type Behaviour = 'view' | 'not-found' | 'fail' | 'garbage' | 'hang';
 
 const DAY = '2031-03-04';
-const VACCINE_A = randomUUID();
-const VACCINE_B = randomUUID();
-
-const slot = (
-  startsAt: string,
-  remaining: SlotAvailability['remaining'],
-  vaccineId = VACCINE_A,
-): SlotAvailability => ({
-  id: randomUUID(),
-  vaccineId,
-  startsAt,
-  endsAt: new Date(Date.parse(startsAt) + 30 * 60_000).toISOString(),
-  remaining,
-});
-
-const viewOf = (centerId: string, date = DAY): AvailabilityView => ({
-  centerId,
-  date,
-  timeZone: 'UTC',
-  version: 1,
-  slots: [
-    slot(`${date}T09:00:00.000Z`, { dose1: 0, laterDoses: 0, walkIn: 9 }),
-    slot(`${date}T09:30:00.000Z`, { dose1: 3, laterDoses: 2, walkIn: 9 }),
-    slot(`${date}T10:00:00.000Z`, { dose1: 4, laterDoses: 0, walkIn: 0 }),
-  ],
-});
+/** A center-day in brief, as registration's summary route sums it. */
+const briefOf = (date = DAY): CenterAvailability => ({ date, freeSeats: 9, firstFreeAt: `${date}T09:30:00.000Z` });
 
 const behaviours = new Map<string, Behaviour>();
 /** One line per page asked: the center ids and the date. */
@@ -58,17 +34,17 @@ function answer(res: ServerResponse, status: number, body: unknown) {
 beforeAll(async () => {
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://stub');
-    if (url.pathname !== '/api/registration/v1/availability') return answer(res, 404, { title: 'Not Found' });
+    if (url.pathname !== '/api/registration/v1/availability/summary') return answer(res, 404, { title: 'Not Found' });
     const ids = (url.searchParams.get('centerIds') ?? '').split(',');
     const date = url.searchParams.get('date') ?? DAY;
-    requested.push(`${ids.join(',')} ${date}`);
+    requested.push(`${ids.join(',')} ${date}${url.searchParams.has('vaccineId') ? ` ${url.searchParams.get('vaccineId')}` : ''}`);
     const page = ids.map((id) => behaviours.get(id) ?? 'view');
     if (page.includes('hang')) return;
     if (page.includes('fail')) return answer(res, 503, { title: 'Unavailable' });
     if (page.includes('garbage')) return answer(res, 200, { items: 'none' });
     answer(res, 200, {
       date,
-      items: ids.map((centerId, i) => ({ centerId, availability: page[i] === 'not-found' ? null : viewOf(centerId, date) })),
+      items: ids.map((centerId, i) => ({ centerId, availability: page[i] === 'not-found' ? null : briefOf(date) })),
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -110,7 +86,6 @@ function client(options: { url?: string; timeoutMs?: number; breakAfter?: number
     halfOpenAfterMs: options.halfOpenAfterMs,
     logger,
     registry,
-    now: () => new Date(`${DAY}T09:15:00.000Z`),
   });
   const count = async (outcome: string) =>
     (
@@ -118,48 +93,6 @@ function client(options: { url?: string; timeoutMs?: number; breakAfter?: number
     )?.values.find((v) => v.labels['outcome'] === outcome)?.value;
   return { availability, lines, count };
 }
-
-describe('summarize', () => {
-  it('counts the bookable seats of slots not yet started, walk-ins left out, and names the earliest', () => {
-    const centerId = randomUUID();
-    const view = viewOf(centerId);
-    view.slots.unshift(
-      slot(`${DAY}T08:00:00.000Z`, { dose1: 50, laterDoses: 50, walkIn: 0 }),
-    );
-    expect(summarize(view, new Date(`${DAY}T08:30:00.000Z`))).toEqual({
-      date: DAY,
-      freeSeats: 9,
-      firstFreeAt: `${DAY}T09:30:00.000Z`,
-    });
-  });
-
-  it('narrows to the vaccine searched for, and says null when no seat is left', () => {
-    const view = viewOf(randomUUID());
-    view.slots.push(
-      slot(
-        `${DAY}T08:45:00.000Z`,
-        { dose1: 7, laterDoses: 1, walkIn: 0 },
-        VACCINE_B,
-      ),
-    );
-    const early = new Date(`${DAY}T06:00:00.000Z`);
-    expect(summarize(view, early, VACCINE_B)).toEqual({
-      date: DAY,
-      freeSeats: 8,
-      firstFreeAt: `${DAY}T08:45:00.000Z`,
-    });
-    expect(summarize(view, early)).toEqual({
-      date: DAY,
-      freeSeats: 17,
-      firstFreeAt: `${DAY}T08:45:00.000Z`,
-    });
-    expect(summarize(view, new Date(`${DAY}T23:00:00.000Z`))).toEqual({
-      date: DAY,
-      freeSeats: 0,
-      firstFreeAt: null,
-    });
-  });
-});
 
 describe('availability client (against a stub of registration\'s batch route)', () => {
   it("summarizes each center's day from one request for the page, in the order asked", async () => {
@@ -173,6 +106,14 @@ describe('availability client (against a stub of registration\'s batch route)', 
     expect(requested).toEqual([`${ids.join(',')} ${DAY}`]);
     expect(await count('hit')).toBe(2);
     expect(lines).toEqual([]);
+  });
+
+  it('asks for the vaccine searched for, so the seats counted are of that vaccine', async () => {
+    const { availability } = client();
+    const ids = [randomUUID()];
+    const vaccineId = randomUUID();
+    expect(await availability.forCenters(ids, DAY, { vaccineId })).toEqual([briefOf()]);
+    expect(requested).toEqual([`${ids[0]} ${DAY} ${vaccineId}`]);
   });
 
   it('gives null for a center registration does not know, and warns once', async () => {

@@ -1,9 +1,4 @@
-import {
-  availabilityBatch,
-  type AvailabilityBatch,
-  type AvailabilityView,
-  type CenterAvailability,
-} from '@jab/contracts';
+import { availabilitySummaryBatch, type AvailabilitySummaryBatch, type CenterAvailability } from '@jab/contracts';
 import {
   BrokenCircuitError,
   circuitBreaker,
@@ -50,47 +45,17 @@ export interface AvailabilityClientOptions {
   halfOpenAfterMs?: number;
   logger: Logger;
   registry?: Registry;
-  now?: () => Date;
-}
-
-/**
- * The citizen's view of one center-day: seats left for booking (first and later doses;
- * walk-in quotas are kept for the desk) in slots that have not started, and the start
- * of the earliest such slot. `vaccineId` narrows it to the vaccine searched for.
- */
-export function summarize(
-  view: AvailabilityView,
-  now: Date,
-  vaccineId?: string,
-): CenterAvailability {
-  let freeSeats = 0;
-  let first: number | null = null;
-  for (const slot of view.slots) {
-    if (vaccineId && slot.vaccineId !== vaccineId) continue;
-    const startsAt = Date.parse(slot.startsAt);
-    if (startsAt <= now.getTime()) continue;
-    const free =
-      Math.max(0, slot.remaining.dose1) +
-      Math.max(0, slot.remaining.laterDoses);
-    if (free === 0) continue;
-    freeSeats += free;
-    if (first === null || startsAt < first) first = startsAt;
-  }
-  return {
-    date: view.date,
-    freeSeats,
-    firstFreeAt: first === null ? null : new Date(first).toISOString(),
-  };
 }
 
 type Lookup =
-  | { outcome: 'hit'; view: AvailabilityView }
+  | { outcome: 'hit'; availability: CenterAvailability }
   | { outcome: Exclude<AvailabilityOutcome, 'hit'>; reason: string };
 
 /**
  * Reads the availability of one search page's centers from registration's public,
- * Redis-cached `GET /availability?centerIds=…&date=`: one request per page (one Redis
- * `MGET` there, the database only for its misses), with a timeout, behind a circuit
+ * Redis-cached `GET /availability/summary?centerIds=…&date=[&vaccineId=]`, each center's
+ * day in brief as registration sums it: one request per page (one Redis `MGET` there,
+ * the database only for its misses), with a timeout, behind a circuit
  * breaker (cockatiel): after `breakAfter` failed pages in a row, pages skip registration
  * for `halfOpenAfterMs` and show availability as unknown at once, so a slow registration
  * costs one timeout, not one per page or per center. Failures become null, one warn line per page.
@@ -99,7 +64,6 @@ export function createAvailabilityClient(
   options: AvailabilityClientOptions,
 ): AvailabilityClient {
   const base = options.baseUrl.replace(/\/+$/, '');
-  const now = options.now ?? (() => new Date());
   const lookups = new Counter({
     name: 'search_availability_lookups_total',
     help: "Center availability lookups against registration's API, by outcome",
@@ -113,25 +77,26 @@ export function createAvailabilityClient(
   });
   const policy = wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive));
 
-  async function page(centerIds: readonly string[], date: string, signal: AbortSignal): Promise<AvailabilityBatch> {
-    const url = `${base}/availability?centerIds=${centerIds.map(encodeURIComponent).join(',')}&date=${encodeURIComponent(date)}`;
+  async function page(centerIds: readonly string[], date: string, vaccineId: string | undefined, signal: AbortSignal): Promise<AvailabilitySummaryBatch> {
+    const vaccine = vaccineId ? `&vaccineId=${encodeURIComponent(vaccineId)}` : '';
+    const url = `${base}/availability/summary?centerIds=${centerIds.map(encodeURIComponent).join(',')}&date=${encodeURIComponent(date)}${vaccine}`;
     const res = await fetch(url, { headers: { accept: 'application/json' }, signal });
     if (!res.ok) {
       await res.body?.cancel();
       throw new Error(`HTTP ${res.status}`);
     }
-    const body = availabilityBatch.safeParse(await res.json());
+    const body = availabilitySummaryBatch.safeParse(await res.json());
     if (!body.success || body.data.items.length !== centerIds.length || body.data.items.some((item, i) => item.centerId !== centerIds[i]))
       throw new Error('response does not match the centers asked');
     return body.data;
   }
 
-  async function lookupAll(centerIds: readonly string[], date: string): Promise<Lookup[]> {
+  async function lookupAll(centerIds: readonly string[], date: string, vaccineId: string | undefined): Promise<Lookup[]> {
     const all = (outcome: Exclude<AvailabilityOutcome, 'hit'>, reason: string): Lookup[] => centerIds.map(() => ({ outcome, reason }));
     try {
-      const batch = await policy.execute(({ signal }) => page(centerIds, date, signal));
+      const batch = await policy.execute(({ signal }) => page(centerIds, date, vaccineId, signal));
       return batch.items.map((item) =>
-        item.availability ? { outcome: 'hit', view: item.availability } : { outcome: 'not_found', reason: 'unknown center' },
+        item.availability ? { outcome: 'hit', availability: item.availability } : { outcome: 'not_found', reason: 'unknown center' },
       );
     } catch (error) {
       if (error instanceof BrokenCircuitError) return all('unavailable', 'circuit open after repeated failures');
@@ -144,7 +109,7 @@ export function createAvailabilityClient(
   return {
     async forCenters(centerIds, date, { vaccineId } = {}) {
       if (centerIds.length === 0) return [];
-      const results = await lookupAll(centerIds, date);
+      const results = await lookupAll(centerIds, date, vaccineId);
       const failed: Partial<Record<AvailabilityOutcome, number>> = {};
       let reason: string | undefined;
       for (const r of results) {
@@ -159,10 +124,7 @@ export function createAvailabilityClient(
           { date, centers: centerIds.length, failed, reason },
           'center availability unknown for some centers',
         );
-      const at = now();
-      return results.map((r) =>
-        r.outcome === 'hit' ? summarize(r.view, at, vaccineId) : null,
-      );
+      return results.map((r) => (r.outcome === 'hit' ? r.availability : null));
     },
   };
 }
