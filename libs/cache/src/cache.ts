@@ -15,8 +15,14 @@ export interface CacheOptions {
   lockTtlMs?: number;
   /** How long other processes wait for that load before loading themselves (ms). */
   lockWaitMs?: number;
+  /** Values kept parsed in this process, by key, while Redis holds the same bytes (default 1,000). */
+  parsedEntries?: number;
 }
 
+/**
+ * Values are shared between callers (a hit whose bytes did not change returns the object
+ * parsed before): callers must not mutate what they get.
+ */
 export interface Cache {
   /** The cached JSON value of `key`, or `loader()`'s result (stored for `ttlSeconds`). Never fails because of Redis. */
   getOrLoad<T>(key: string, ttlSeconds: number, loader: () => Promise<T>): Promise<T>;
@@ -40,7 +46,7 @@ const FILL_IF_EPOCH = `if (redis.call('get', KEYS[2]) or '') == ARGV[3] then ret
 /** Epochs outlive any load by far; they only need to exist while loads are in flight. */
 const EPOCH_TTL_SECONDS = 86_400;
 
-export function createCache({ redis, prefix, name = prefix, registry, logger, lockTtlMs = 5_000, lockWaitMs = 1_000 }: CacheOptions): Cache {
+export function createCache({ redis, prefix, name = prefix, registry, logger, lockTtlMs = 5_000, lockWaitMs = 1_000, parsedEntries = 1_000 }: CacheOptions): Cache {
   const log = logger.child({ cache: name });
   const counters = cacheCounters(registry);
   const count = (c: Counter<'cache'>) => c.inc({ cache: name });
@@ -49,6 +55,21 @@ export function createCache({ redis, prefix, name = prefix, registry, logger, lo
   const epochKey = (key: string) => `${prefix}:e:${key}`;
   const inflight = new Map<string, Promise<unknown>>();
   let degraded = false;
+
+  // A hot key is read thousands of times between changes: parse its bytes once. The bytes
+  // Redis returns decide (compared whole), so an invalidated and refilled key is parsed again.
+  const parsed = new Map<string, { raw: string; value: unknown }>();
+  const parse = (key: string, raw: string): unknown => {
+    const known = parsed.get(key);
+    if (known && known.raw === raw) return known.value;
+    const value: unknown = JSON.parse(raw);
+    if (parsedEntries > 0) {
+      if (known) parsed.delete(key);
+      else if (parsed.size >= parsedEntries) parsed.delete(parsed.keys().next().value as string);
+      parsed.set(key, { raw, value });
+    }
+    return value;
+  };
 
   const redisFailed = (err: unknown) => {
     count(counters.bypass);
@@ -74,7 +95,7 @@ export function createCache({ redis, prefix, name = prefix, registry, logger, lo
       redisOk();
       if (cached !== null) {
         count(counters.hits);
-        return JSON.parse(cached) as T;
+        return parse(key, cached) as T;
       }
       count(counters.misses);
       const token = randomUUID();
@@ -83,7 +104,7 @@ export function createCache({ redis, prefix, name = prefix, registry, logger, lo
       } else {
         // Another process is loading this key: wait briefly for its result.
         const filled = await pollFor(() => redis.get(valueKey(key)), lockWaitMs);
-        if (filled !== null) return JSON.parse(filled) as T;
+        if (filled !== null) return parse(key, filled) as T;
       }
     } catch (err) {
       redisFailed(err);
@@ -129,7 +150,7 @@ export function createCache({ redis, prefix, name = prefix, registry, logger, lo
           const hit = cached[i];
           if (hit === null || hit === undefined) return getOrLoad(key, ttlSeconds, () => loader(key));
           count(counters.hits);
-          return JSON.parse(hit) as T;
+          return parse(key, hit) as T;
         }),
       );
     },
