@@ -275,7 +275,7 @@ describe('the availability stream', () => {
       DATABASE_URL: a.db.url,
       REDIS_URL: redisUrl(),
       REDIS_PREFIX: a.prefix,
-      SHUTDOWN_TIMEOUT_MS: '20000',
+      SHUTDOWN_TIMEOUT_MS: '600000',
       JWT_PRIVATE_JWK: taskEnv.JWT_PRIVATE_JWK,
       JWT_KEY_ID: taskEnv.JWT_KEY_ID,
       ROLE: 'api',
@@ -288,10 +288,8 @@ describe('the availability stream', () => {
     try {
       await waitFor(() => w.events.length > 0);
       const had = (w.events.at(-1) as AvailabilityView).version;
-      // The stream ends when shutdown begins, not at the deadline (20 s here).
-      const stopping = performance.now();
+      // The stream ends when shutdown begins: with a ten-minute deadline, a stream left open would hold this test past its timeout.
       await first.shutdown('restart');
-      expect(performance.now() - stopping).toBeLessThan(15_000);
       second = await runService(registrationService, { argv: [], exit: () => undefined, env: { ...env, PORT: port } });
       await waitFor(() => w.lastEventIds.length >= 2, { timeoutMs: 10_000 });
       expect(w.lastEventIds.at(-1)).toBe(String(had));
