@@ -38,6 +38,9 @@ export interface StreamOptions {
   retryMs?: number;
 }
 
+/** An SSE comment: keeps the connection busy enough for every proxy on the way. */
+const HEARTBEAT = Buffer.from(':\n\n');
+
 /** A watcher that has not taken this many bytes is too slow to follow: it is dropped and reconnects. */
 const MAX_BUFFERED_BYTES = 256 * 1024;
 
@@ -122,7 +125,7 @@ export function createAvailabilityStreams(o: StreamOptions): AvailabilityStreams
   }
 
   const heartbeat = setInterval(() => {
-    for (const entry of days.values()) for (const res of entry.watchers) write(res, Buffer.from(':\n\n'));
+    for (const entry of days.values()) for (const res of entry.watchers) write(res, HEARTBEAT);
   }, heartbeatMs);
   const recheck = setInterval(() => {
     for (const entry of days.values()) schedule(entry);
