@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBatcher } from './batcher.js';
+import { createBatcher, inRounds } from './batcher.js';
 
 /** A run that answers each item doubled after `ms`, refusing odd ones, and records the batches it saw. */
 function doubling(ms: number) {
@@ -68,5 +68,18 @@ describe('createBatcher (group commit queue)', () => {
     );
     await Promise.all(Array.from({ length: 40 }, (_, i) => batcher.submit(i)));
     expect(most).toBe(3);
+  });
+});
+
+describe('inRounds', () => {
+  it('puts no key twice in one round, keeps each key’s items in order, and orders a round by key', () => {
+    const items = [
+      { k: 'b', n: 1 },
+      { k: 'a', n: 2 },
+      { k: 'b', n: 3 },
+      { k: 'c', n: 4 },
+      { k: 'b', n: 5 },
+    ];
+    expect(inRounds(items, (i) => i.k).map((round) => round.map((i) => i.n))).toEqual([[2, 1, 4], [3], [5]]);
   });
 });

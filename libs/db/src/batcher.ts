@@ -74,3 +74,21 @@ export function createBatcher<T, R>(run: (items: T[]) => Promise<PromiseSettledR
     waiting: () => queue.length,
   };
 }
+
+/**
+ * Splits a batch so that no key appears twice in one part: a multi-row `INSERT … ON
+ * CONFLICT DO UPDATE` may touch a row only once. The k-th item of a key goes to part k,
+ * so items of one key keep their order across parts; parts are in key order within, so
+ * concurrent statements lock rows in the same order.
+ */
+export function inRounds<T>(items: readonly T[], key: (item: T) => string): T[][] {
+  const rounds: T[][] = [];
+  const seen = new Map<string, number>();
+  for (const item of items) {
+    const k = key(item);
+    const round = seen.get(k) ?? 0;
+    seen.set(k, round + 1);
+    (rounds[round] ??= []).push(item);
+  }
+  return rounds.map((round) => round.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)));
+}

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@jab/logger';
-import { closeAll, createQueue, createRedis, type JabQueue } from '@jab/queue';
+import { closeAll, createQueue, createRedis, EVENT_BATCH_JOB, type EventBatch, type EventEnvelope, type JabQueue } from '@jab/queue';
 import { cleanRedisPrefix, createTestDatabase, redisUrl, tcpProxy, testPrefix, waitFor, type TestDatabase } from '@jab/testing';
 import pg, { type Pool } from 'pg';
 import { Registry } from 'prom-client';
@@ -189,7 +189,11 @@ describe('outbox relay', () => {
       registries.map(async (reg) => (await reg.getSingleMetric('outbox_published_total')?.get())?.values[0]?.value ?? 0),
     );
     expect(counts.reduce((a, b) => a + b, 0)).toBe(300);
-    expect(await queue('analytics.registration').getJobCountByTypes('waiting', 'delayed')).toBe(300);
+    // Many events per job: every event in exactly one job.
+    const jobs = await queue('analytics.registration').getJobs(['waiting', 'delayed']);
+    const carried = jobs.flatMap((j) => (j.name === EVENT_BATCH_JOB ? (j.data as EventBatch).events : [j.data as EventEnvelope]));
+    expect(carried).toHaveLength(300);
+    expect(new Set(carried.map((e) => e.id)).size).toBe(300);
   });
 
   it('reconnects its LISTEN connection after a PostgreSQL outage', async () => {

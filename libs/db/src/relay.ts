@@ -1,5 +1,5 @@
 import type { Logger } from '@jab/logger';
-import { createQueue, type EventEnvelope, type JabQueue } from '@jab/queue';
+import { createQueue, EVENT_BATCH_JOB, eventBatchJobId, eventJobId, type EventBatch, type EventEnvelope, type JabQueue } from '@jab/queue';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -20,7 +20,10 @@ export interface OutboxRelayOptions {
   prefix: string;
   logger: Logger;
   pollIntervalMs?: number;
+  /** Outbox rows claimed and published per round trip. */
   batchSize?: number;
+  /** Most events in one queue job: a lone event gets a job of its own (`eventJobId`), more share one. */
+  eventsPerJob?: number;
   /** A batch whose queue adds take longer than this is rolled back and retried. */
   publishTimeoutMs?: number;
   registry?: Registry;
@@ -39,29 +42,29 @@ interface OutboxRow {
   payload: EventEnvelope;
 }
 
-/** `appointment.booked` + id → `appointment-booked-<id>`: the same event always gets the same job id. */
-export function eventJobId(event: Pick<EventEnvelope, 'type' | 'id'>): string {
-  return `${event.type.replaceAll('.', '-').replaceAll(':', '-')}-${event.id}`;
-}
+export { eventJobId } from '@jab/queue';
 
 /**
- * Moves committed outbox rows to BullMQ. A row is marked published only in the same
- * transaction that held its lock while every consuming queue accepted the job, so a
+ * Moves committed outbox rows to BullMQ, many events per job (`EVENT_BATCH_JOB`): Redis
+ * pays one job per batch, not one per event. A row is marked published only in the same
+ * transaction that held its lock while every consuming queue accepted its job, so a
  * Redis outage delays events but never loses them; a crash after the adds but before
- * the commit re-publishes, which BullMQ ignores (same job id).
+ * the commit re-publishes: the same batch again has the same job id, which BullMQ
+ * ignores, and a batch cut differently delivers its events a second time, which every
+ * consumer already absorbs (each is idempotent on the event id).
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
-  const { pool, schema, connection, prefix, logger, pollIntervalMs = 1_000, batchSize = 100, publishTimeoutMs = 5_000 } = options;
+  const { pool, schema, connection, prefix, logger, pollIntervalMs = 1_000, batchSize = 500, eventsPerJob = 100, publishTimeoutMs = 5_000 } = options;
   assertSchema(schema);
   const log = logger.child({ component: 'outbox-relay', schema });
   const routesFor = typeof options.routes === 'function' ? options.routes : (type: string) => (options.routes as Record<string, readonly string[]>)[type] ?? [];
-  const queues = new Map<string, JabQueue<EventEnvelope>>();
+  const queues = new Map<string, JabQueue<EventEnvelope | EventBatch>>();
   const metrics = options.registry ? relayMetrics(options.registry, pool, schema) : undefined;
 
   const queue = (name: string) => {
     let q = queues.get(name);
     if (!q) {
-      q = createQueue<EventEnvelope>(name, { connection, logger, prefix });
+      q = createQueue<EventEnvelope | EventBatch>(name, { connection, logger, prefix });
       queues.set(name, q);
     }
     return q;
@@ -92,15 +95,27 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   async function addToQueues(rows: OutboxRow[]) {
-    const byQueue = new Map<string, { name: string; data: EventEnvelope; opts: { jobId: string } }[]>();
+    const byQueue = new Map<string, EventEnvelope[]>();
     for (const { payload } of rows) {
       for (const name of routesFor(payload.type)) {
-        const jobs = byQueue.get(name) ?? [];
-        jobs.push({ name: payload.type, data: payload, opts: { jobId: eventJobId(payload) } });
-        byQueue.set(name, jobs);
+        const events = byQueue.get(name) ?? [];
+        events.push(payload);
+        byQueue.set(name, events);
       }
     }
-    await Promise.all([...byQueue].map(([name, jobs]) => queue(name).addBulk(jobs)));
+    await Promise.all([...byQueue].map(([name, events]) => queue(name).addBulk(jobsOf(events))));
+  }
+
+  /** Outbox order kept: consecutive events share a job, `eventsPerJob` at most. */
+  function jobsOf(events: EventEnvelope[]) {
+    const jobs: { name: string; data: EventEnvelope | EventBatch; opts: { jobId: string } }[] = [];
+    for (let i = 0; i < events.length; i += eventsPerJob) {
+      const chunk = events.slice(i, i + eventsPerJob);
+      const [only] = chunk;
+      if (chunk.length === 1 && only) jobs.push({ name: only.type, data: only, opts: { jobId: eventJobId(only) } });
+      else jobs.push({ name: EVENT_BATCH_JOB, data: { events: chunk }, opts: { jobId: eventBatchJobId(chunk) } });
+    }
+    return jobs;
   }
 
   async function drain(): Promise<number> {

@@ -9,7 +9,10 @@ import {
   createQueue,
   createRedis,
   createWorker,
+  EVENT_BATCH_JOB,
+  eventBatchJobId,
   eventEnvelopeSchema,
+  eventJobId,
   eventWorker,
   exponentialJitterBackoff,
   redrive,
@@ -203,6 +206,76 @@ describe('eventWorker', () => {
     expect(bad?.attemptsMade).toBe(1);
     expect(handled).toEqual(['ap-1']);
     expect(calls).toBe(1);
+  });
+});
+
+describe('eventWorker with batch jobs', () => {
+  const bookedSchema = eventEnvelopeSchema.extend({
+    type: z.literal('appointment.booked'),
+    data: z.object({ appointmentId: z.string() }),
+  });
+  const booked = (n: number) => ({
+    id: `0190f5b2-7c1e-7a3b-8c4d-5e6f7a8b9c${String(n).padStart(2, '0')}`,
+    type: 'appointment.booked',
+    v: 1,
+    occurredAt: new Date().toISOString(),
+    source: 'registration',
+    data: { appointmentId: `ap-${n}` },
+  });
+
+  it('applies every event of a batch job together, and only a failing or malformed one is retried, as a job of its own', async () => {
+    const { name, queue } = setup();
+    const applied: string[] = [];
+    const batches: number[] = [];
+    let poisoned = true;
+    const w = eventWorker(name, bookedSchema, async (event) => void applied.push(event.data.appointmentId), {
+      connection,
+      logger,
+      prefix,
+      many: async (events) => {
+        batches.push(events.length);
+        return events.map((e) => {
+          if (e.data.appointmentId === 'ap-2' && poisoned) {
+            poisoned = false;
+            return { status: 'rejected', reason: new Error('ap-2 refused once') } as const;
+          }
+          applied.push(e.data.appointmentId);
+          return { status: 'fulfilled', value: undefined } as const;
+        });
+      },
+    });
+    opened.unshift(w);
+    const events = [booked(1), booked(2), { ...booked(3), data: {} }, booked(4)];
+    await queue.add(EVENT_BATCH_JOB, { events }, { jobId: eventBatchJobId(events) });
+
+    await waitFor(async () => (await queue.getJobState(eventBatchJobId(events))) === 'completed');
+    // The refused event alone, under its own id, succeeds on its retry; the malformed one is dead-lettered alone.
+    await waitFor(async () => (await queue.getJobState(eventJobId(booked(2)))) === 'completed');
+    await waitFor(async () => (await queue.getJobState(eventJobId(booked(3)))) === 'failed');
+    expect((await queue.getJob(eventJobId(booked(3))))?.failedReason).toMatch(/invalid event payload: data.appointmentId/);
+    expect(batches).toEqual([3]);
+    expect(applied.sort()).toEqual(['ap-1', 'ap-2', 'ap-4']);
+  });
+
+  it('retries the whole batch job when every event failed', async () => {
+    const { name, queue } = setup();
+    let calls = 0;
+    const w = eventWorker(name, bookedSchema, async () => undefined, {
+      connection,
+      logger,
+      prefix,
+      many: async (events) => {
+        calls++;
+        return events.map(() => ({ status: 'rejected', reason: new Error('database unavailable') }) as const);
+      },
+    });
+    opened.unshift(w);
+    const events = [booked(5), booked(6)];
+    await queue.add(EVENT_BATCH_JOB, { events }, { jobId: eventBatchJobId(events), attempts: 2 });
+    await waitFor(async () => (await queue.getJobState(eventBatchJobId(events))) === 'failed');
+    expect(calls).toBe(2);
+    expect((await queue.getJob(eventBatchJobId(events)))?.failedReason).toBe('database unavailable');
+    expect(await queue.getJob(eventJobId(booked(5)))).toBeUndefined();
   });
 });
 

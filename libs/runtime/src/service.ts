@@ -68,10 +68,22 @@ export interface Consumer<S extends z.ZodType = z.ZodType> {
   limiter?: RateLimiterOptions;
 }
 
-/** The job processor of a consumer: `handle` for each job, or each job through its batch. */
-export function processorOf(c: Consumer): (event: unknown, job: Job) => Promise<void> {
+/**
+ * How a consumer's worker applies events: `single` for a job of one event, `many` for the
+ * events of a batch job. With `batch`, both go through one group-commit batcher, so events
+ * of several jobs (single or batch) share statements, and `maxInFlight` bounds the database
+ * work however many jobs the worker holds.
+ */
+export function processorOf(c: Consumer): {
+  single: (event: unknown, job: Job) => Promise<void>;
+  many: (events: unknown[], job: Job) => Promise<PromiseSettledResult<void>[]>;
+} {
   const { batch } = c;
-  if (!batch) return (event, job) => c.handle(event, job);
+  const single = batch ? batched(c, batch) : (event: unknown, job: Job) => c.handle(event, job);
+  return { single, many: (events, job) => Promise.allSettled(events.map((event) => single(event, job))) };
+}
+
+function batched(c: Consumer, batch: NonNullable<Consumer['batch']>): (event: unknown, job: Job) => Promise<void> {
   const batcher = createBatcher<Batched<unknown>, void>(
     async (items) => {
       try {
@@ -86,6 +98,7 @@ export function processorOf(c: Consumer): (event: unknown, job: Job) => Promise<
   return (event, job) => batcher.submit({ event, job });
 }
 
+/** Infers the event type of `handle` (and `batch.handle`) from `schema`. */
 export function consumer<S extends z.ZodType>(c: Consumer<S>): Consumer {
   return c as unknown as Consumer;
 }
@@ -235,8 +248,10 @@ export async function runService<C extends BaseConfig>(
     workerRedis = connection;
     const consumers = def.consumers?.(ctx) ?? [];
     for (const c of consumers) {
+      const { single, many } = processorOf(c);
       workers.push(
-        eventWorker(c.queue, c.schema, processorOf(c), {
+        eventWorker(c.queue, c.schema, single, {
+          many,
           connection,
           logger,
           prefix: config.REDIS_PREFIX,
