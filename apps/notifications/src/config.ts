@@ -40,10 +40,14 @@ export const notificationsConfig = baseConfigSchema
     SES_EVENTS_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, 'must be an SNS topic ARN').optional(),
     /** SES configuration set whose event destination is that topic (sent as X-SES-CONFIGURATION-SET). */
     SES_CONFIGURATION_SET: z.string().regex(/^[\w-]{1,64}$/, 'must be an SES configuration set name').optional(),
-    /** Jobs each delivery worker (per channel) runs at once. */
-    NOTIFY_CONCURRENCY: positiveInt.default(16),
-    /** Registration events handled at once per worker process. */
-    NOTIFY_EVENT_CONCURRENCY: positiveInt.default(8),
+    /** Send jobs each delivery worker (per channel) holds at once, sent in batches of `NOTIFY_BATCH`. */
+    NOTIFY_CONCURRENCY: positiveInt.default(256),
+    /** Registration event jobs each worker process holds at once (a job carries up to 100 events), applied in batches of `NOTIFY_BATCH`. */
+    NOTIFY_EVENT_CONCURRENCY: positiveInt.default(16),
+    /** Most events (or sends) applied together: one multi-row statement per step of a batch. */
+    NOTIFY_BATCH: positiveInt.default(128),
+    /** Due reminders and dose notices handled at once (one at a time each). */
+    NOTIFY_SCHEDULE_CONCURRENCY: positiveInt.default(8),
     /** Provider rate limits, shared by every worker process (BullMQ limiter, per second). */
     NOTIFY_EMAIL_RATE_PER_SECOND: positiveInt.default(50),
     NOTIFY_SMS_RATE_PER_SECOND: positiveInt.default(20),

@@ -2,7 +2,7 @@ import { sealSecret } from '@jab/auth';
 import { QUEUES, type ChannelPreferences, type MessageView, type Problem } from '@jab/contracts';
 import { registrantRegistered } from '@jab/contracts/testing';
 import { createLogger } from '@jab/logger';
-import { closeAll, createQueue, createRedis, type JabQueue } from '@jab/queue';
+import { closeAll, createQueue, createRedis, EVENT_BATCH_JOB, eventBatchJobId, eventJobId, type JabQueue } from '@jab/queue';
 import { startTestIssuer, startTestService, type TestIssuer, type TestService } from '@jab/runtime/testing';
 import { redisUrl, waitFor } from '@jab/testing';
 import { randomBytes } from 'node:crypto';
@@ -121,6 +121,39 @@ describe('welcome messages and the messages API', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0].subject).toBe('Bienvenue sur Jab');
     expect(sent[0].body).toContain('Bonjour Amélie');
+  });
+
+  it('greets everyone of a batch job once, an account seen twice included, and dead-letters a malformed event alone', async () => {
+    const first = registrantRegistered({ contact: { channel: 'email', address: 'batch-1@example.org' } });
+    // The same household registers a second person a moment later, now with a phone number.
+    const sameAccount = registrantRegistered(
+      { accountId: first.data.accountId, contact: { channel: 'sms', address: '+33611223344' } },
+      { occurredAt: new Date(Date.now() + 1_000).toISOString() },
+    );
+    const other = registrantRegistered({ contact: { channel: 'email', address: 'batch-3@example.org' } });
+    const malformed = { ...registrantRegistered(), data: { accountId: 'not-a-uuid' } };
+    const events = [first, sameAccount, malformed, other];
+    const events_ = createQueue(QUEUES.notificationsFromRegistration, { connection, logger, prefix: svc.prefix });
+    try {
+      await events_.add(EVENT_BATCH_JOB, { events }, { jobId: eventBatchJobId(events) });
+      await until(async () => (await events_.getJobState(eventJobId(malformed))) === 'failed');
+      expect(await events_.getJobState(eventBatchJobId(events))).toBe('completed');
+    } finally {
+      await events_.close();
+    }
+    for (const e of [first, sameAccount, other]) {
+      const [message, ...more] = await until(async () => {
+        const r = await rows('dedup_key', `${e.id}:welcome`);
+        return settled(r) && r;
+      });
+      expect(more).toHaveLength(0);
+      expect(message).toMatchObject({ template: 'welcome', status: 'sent', channel: e.data.contact.channel });
+    }
+    expect(await sentTo('batch-1@example.org')).toHaveLength(1);
+    expect(await sentTo('+33611223344')).toHaveLength(1);
+    // The later contact is the account's primary one.
+    const { rows: recipient } = await svc.pool.query('SELECT email, phone, primary_channel FROM notifications.recipients WHERE account_id = $1', [first.data.accountId]);
+    expect(recipient[0]).toEqual({ email: 'batch-1@example.org', phone: '+33611223344', primary_channel: 'sms' });
   });
 
   it('does not send again when the send job is retried after the send was recorded', async () => {

@@ -7,8 +7,8 @@ import { queueBoardRouter, queueBoardRoutes } from './admin/queues.routes.js';
 import type { ChannelKind } from './channels/channel.js';
 import { transportsFrom } from './channels/transports.js';
 import { notificationsConfig, type NotificationsConfig } from './config.js';
-import { deliver } from './delivery/delivery.service.js';
-import { handleRegistrationEvent } from './events/events.service.js';
+import { deliver, deliverMany } from './delivery/delivery.service.js';
+import { handleRegistrationEvent, handleRegistrationEvents } from './events/events.service.js';
 import { messagesRouter, messagesRoutes } from './messages/messages.routes.js';
 import { staffAccessClient } from './messages/staff-access.client.js';
 import { registerNotificationMetrics } from './metrics.js';
@@ -77,25 +77,36 @@ export const notificationsService = defineService({
       leaseSeconds: config.NOTIFY_SEND_LEASE_SECONDS,
       otpKey: config.OTP_SEALING_KEY ? sealingKey(config.OTP_SEALING_KEY) : undefined,
     };
+    // Jobs held at once are applied in batches; two in flight keep the database busy while a third fills.
+    const batching = { maxBatch: config.NOTIFY_BATCH, maxInFlight: 2 };
     const sender = (kind: ChannelKind) =>
       consumer({
         queue: SEND_QUEUES[kind],
         schema: sendJob,
         concurrency: config.NOTIFY_CONCURRENCY,
         handle: (job, raw) => deliver(delivery, kind, job.messageId, { final: isFinalAttempt(raw) }),
+        batch: {
+          ...batching,
+          handle: (items) => deliverMany(delivery, kind, items.map((i) => ({ messageId: i.event.messageId, final: isFinalAttempt(i.job) }))),
+        },
       });
+    const events = { pool, queues, logger };
     return [
       consumer({
         queue: QUEUES.notificationsFromRegistration,
         schema: registrationEvent,
         concurrency: config.NOTIFY_EVENT_CONCURRENCY,
-        handle: (event) => handleRegistrationEvent({ pool, queues, logger }, event),
+        handle: (event) => handleRegistrationEvent(events, event),
+        batch: {
+          ...batching,
+          handle: (items) => handleRegistrationEvents(events, items.map((i) => i.event)),
+        },
       }),
       consumer({
         queue: SCHEDULE_QUEUE,
         schema: scheduledJob,
-        concurrency: config.NOTIFY_EVENT_CONCURRENCY,
-        handle: (job) => runScheduled({ pool, queues, logger }, job),
+        concurrency: config.NOTIFY_SCHEDULE_CONCURRENCY,
+        handle: (job) => runScheduled(events, job),
       }),
       sender('email'),
       sender('sms'),

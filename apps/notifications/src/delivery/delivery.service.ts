@@ -1,13 +1,16 @@
 import { openSecret } from '@jab/auth';
 import type { Logger } from '@jab/logger';
 import type { Pool } from 'pg';
-import { PermanentDeliveryError, type ChannelKind } from '../channels/channel.js';
+import { PermanentDeliveryError, type ChannelKind, type SendResult } from '../channels/channel.js';
 import type { Transports } from '../channels/transports.js';
 import {
   claimForSending,
+  claimManyForSending,
   findDeliverable,
+  findDeliverables,
   markAttemptFailed,
   markDead,
+  markManySent,
   markSent,
   moveToChannel,
   type DeliverableMessage,
@@ -62,11 +65,68 @@ export async function deliver(deps: DeliveryDeps, kind: ChannelKind, messageId: 
 
   const route = routeFor(m, kind);
   if (!route.ok) return handOver(deps, m, `${kind}: ${route.reason}`, false);
-  if (!(await claimForSending(deps.pool, m.id, deps.leaseSeconds))) {
-    // Another worker holds the lease (or crashed holding it): retry after it expires.
-    throw new Error('message is held by another worker; retrying after its lease');
-  }
+  if (!(await claimForSending(deps.pool, m.id, deps.leaseSeconds))) throw heldElsewhere();
+  const outcome = await sendClaimed(deps, kind, m, route.address, attempt);
+  if (outcome === 'handed over') return;
+  await markSent(deps.pool, m.id, kind, outcome.providerMessageId);
+  deps.logger.info({ messageId: m.id, template: m.template, channel: kind }, 'message sent');
+}
 
+export interface Delivery {
+  messageId: string;
+  final: boolean;
+}
+
+/**
+ * `deliver` for many messages of one channel, each settled on its own: one read, one
+ * claim and one "sent" statement for the batch, the sends themselves side by side. A
+ * message that needs more than a send (moved, no route) goes through `deliver` alone.
+ */
+export async function deliverMany(deps: DeliveryDeps, kind: ChannelKind, deliveries: Delivery[]): Promise<PromiseSettledResult<void>[]> {
+  const found = new Map((await findDeliverables(deps.pool, deliveries.map((d) => d.messageId))).map((m) => [m.id, m]));
+  const routed = new Map<string, { m: DeliverableMessage; address: string }>();
+  for (const d of deliveries) {
+    const m = found.get(d.messageId);
+    if (!m || (m.status !== 'queued' && m.status !== 'failed') || m.channel !== kind) continue;
+    const route = routeFor(m, kind);
+    if (route.ok) routed.set(m.id, { m, address: route.address });
+  }
+  const claimed = await claimManyForSending(deps.pool, [...routed.keys()], deps.leaseSeconds);
+  const sent: { id: string; channel: ChannelKind; providerMessageId?: string }[] = [];
+  const outcomes = await Promise.allSettled(
+    deliveries.map(async (d) => {
+      const m = found.get(d.messageId);
+      if (!m || (m.status !== 'queued' && m.status !== 'failed')) return;
+      const r = routed.get(d.messageId);
+      if (!r) return deliver(deps, kind, d.messageId, d);
+      if (!claimed.has(d.messageId)) throw heldElsewhere();
+      const outcome = await sendClaimed(deps, kind, m, r.address, d);
+      if (outcome !== 'handed over') sent.push({ id: m.id, channel: kind, providerMessageId: outcome.providerMessageId });
+    }),
+  );
+  await markManySent(deps.pool, sent);
+  for (const s of sent) {
+    const m = found.get(s.id) as DeliverableMessage;
+    deps.logger.info({ messageId: m.id, template: m.template, channel: kind }, 'message sent');
+  }
+  return outcomes;
+}
+
+// Another worker holds the lease (or crashed holding it): retry after it expires.
+const heldElsewhere = () => new Error('message is held by another worker; retrying after its lease');
+
+/**
+ * Renders and sends a message this worker holds the lease of; the provider's answer, or
+ * 'handed over' when a permanent failure moved it to the person's other channel. Any
+ * other failure is recorded (dead or failed) before it is thrown.
+ */
+async function sendClaimed(
+  deps: DeliveryDeps,
+  kind: ChannelKind,
+  m: DeliverableMessage,
+  address: string,
+  attempt: { final: boolean },
+): Promise<SendResult | 'handed over'> {
   let content: Rendered;
   try {
     content = await contentFor(deps, m);
@@ -77,26 +137,27 @@ export async function deliver(deps: DeliveryDeps, kind: ChannelKind, messageId: 
   }
 
   const started = performance.now();
-  let providerMessageId: string | undefined;
   try {
-    ({ providerMessageId } = await deps.transports[kind].send({
+    const result = await deps.transports[kind].send({
       messageId: m.id,
       template: m.template,
-      to: kind === 'email' ? { channel: 'email', address: route.address } : { channel: 'sms', address: route.address },
+      to: kind === 'email' ? { channel: 'email', address } : { channel: 'sms', address },
       ...content,
-    }));
+    });
+    deps.metrics.sent(kind, (performance.now() - started) / 1000);
+    return result;
   } catch (error) {
     const permanent = error instanceof PermanentDeliveryError || (error instanceof Error && error.name === 'UnrecoverableError');
     deps.metrics.failed(kind, permanent ? 'permanent' : 'temporary');
     const reason = `${kind}: ${error instanceof Error ? error.message : String(error)}`;
-    if (permanent) return handOver(deps, m, reason, true);
+    if (permanent) {
+      await handOver(deps, m, reason, true);
+      return 'handed over';
+    }
     if (attempt.final) await markDead(deps.pool, m.id, `${reason} (no attempts left)`, true);
     else await markAttemptFailed(deps.pool, m.id, reason);
     throw error;
   }
-  deps.metrics.sent(kind, (performance.now() - started) / 1000);
-  await markSent(deps.pool, m.id, kind, providerMessageId);
-  deps.logger.info({ messageId: m.id, template: m.template, channel: kind }, 'message sent');
 }
 
 /** To the other channel if the person has it (and no fallback happened yet); dead otherwise. */

@@ -13,9 +13,16 @@ import type {
   RegistrationEvent,
 } from '@jab/contracts';
 import type { Logger } from '@jab/logger';
-import { centerNameFor } from '../messages/templates.js';
-import { queueLotRecall, queueMessage, type MessagingDeps } from '../messages/messages.service.js';
-import { applyAppointment, markAttended, recordDose, upsertContact } from '../projections/projections.repo.js';
+import { queueLotRecall, queueMessage, queueMessages, type MessageRequest, type MessagingDeps } from '../messages/messages.service.js';
+import { centerNameFor, type TemplateName } from '../messages/templates.js';
+import {
+  applyAppointment,
+  markAttended,
+  recordDose,
+  upsertContact,
+  upsertContacts,
+  type ContactSeen,
+} from '../projections/projections.repo.js';
 import { removeReminders, scheduleDoseDue, scheduleReminders } from '../schedule/schedule.service.js';
 
 export interface EventDeps extends MessagingDeps {
@@ -24,11 +31,9 @@ export interface EventDeps extends MessagingDeps {
 
 /** One registration event → the projections it feeds and the messages it causes. */
 export async function handleRegistrationEvent(deps: EventDeps, event: RegistrationEvent): Promise<void> {
+  const simple = effectsOf(event);
+  if (simple) return applyEffects(deps, [simple]);
   switch (event.type) {
-    case 'registrant.registered':
-      return registered(deps, event);
-    case 'registrant.updated':
-      return updated(deps, event);
     case 'appointment.booked':
       return booked(deps, event);
     case 'appointment.cancelled':
@@ -39,36 +44,88 @@ export async function handleRegistrationEvent(deps: EventDeps, event: Registrati
       return administered(deps, event);
     case 'lot.recalled':
       return recalled(deps, event);
+    default:
+      return;
+  }
+}
+
+/** What an event does when it is only a contact to remember and a message to send. */
+interface Effects {
+  contact?: ContactSeen;
+  message?: MessageRequest<TemplateName>;
+}
+
+/** The effects of an event that has nothing but (most of a launch's events); undefined otherwise. */
+function effectsOf(event: RegistrationEvent): Effects | undefined {
+  switch (event.type) {
+    case 'registrant.registered':
+    case 'registrant.updated':
+      return registrantEffects(event);
     case 'otp.requested':
-      return otpRequested(deps, event);
+      return otpEffects(event);
     case 'certificate.issued':
-      return certificateIssued(deps, event);
+      return certificateEffects(event);
     // Routed to other consumers; nothing to tell anyone about.
     case 'appointment.checked_in':
     case 'aefi.reported':
     case 'center.saved':
     case 'session.scheduled':
-      return;
+      return {};
+    default:
+      return undefined;
   }
 }
 
-async function registered(deps: EventDeps, event: RegistrantRegisteredEvent): Promise<void> {
-  const { data } = event;
-  await upsertContact(deps.pool, data.accountId, data.contact, event.occurredAt);
-  await queueMessage(deps, {
-    template: 'welcome',
-    dedupKey: `${event.id}:welcome`,
-    accountId: data.accountId,
-    registrantId: data.registrantId,
-    language: data.preferredLanguage,
-    contact: data.contact,
-    params: { firstName: data.fullName.split(/\s+/)[0] },
-  });
+/** Contacts first (a message's fallback reads them), then messages: one statement each, whatever the count. */
+async function applyEffects(deps: EventDeps, effects: Effects[]): Promise<void> {
+  await upsertContacts(deps.pool, effects.flatMap((e) => (e.contact ? [e.contact] : [])));
+  await queueMessages(deps, effects.flatMap((e) => (e.message ? [e.message] : [])));
 }
 
-async function updated(deps: EventDeps, event: RegistrantUpdatedEvent): Promise<void> {
-  if (event.data.deleted) return;
-  await upsertContact(deps.pool, event.data.accountId, event.data.contact, event.occurredAt);
+/**
+ * Many events at once, each settled on its own. Contacts and messages of the simple events
+ * go in a few multi-row statements and one bulk add per channel; an event with its own
+ * projections and reminders (bookings, doses, recalls) runs alone beside them. When a
+ * batch statement fails, its events run one by one, so a bad event fails only itself.
+ */
+export async function handleRegistrationEvents(deps: EventDeps, events: RegistrationEvent[]): Promise<PromiseSettledResult<void>[]> {
+  const results: Promise<PromiseSettledResult<void>>[] = [];
+  const simple: { i: number; event: RegistrationEvent; effects: Effects }[] = [];
+  events.forEach((event, i) => {
+    const effects = effectsOf(event);
+    if (effects) simple.push({ i, event, effects });
+    else results[i] = settle(handleRegistrationEvent(deps, event));
+  });
+  const together = await settle(applyEffects(deps, simple.map((s) => s.effects)));
+  for (const s of simple) results[s.i] = together.status === 'fulfilled' ? Promise.resolve(together) : settle(handleRegistrationEvent(deps, s.event));
+  return Promise.all(results);
+}
+
+const settle = <T>(p: Promise<T>): Promise<PromiseSettledResult<T>> =>
+  p.then(
+    (value) => ({ status: 'fulfilled', value }) as const,
+    (reason: unknown) => ({ status: 'rejected', reason }) as const,
+  );
+
+/** The contact a registrant event brings, and the message it causes: all that event does here. */
+function registrantEffects(event: RegistrantRegisteredEvent | RegistrantUpdatedEvent): Effects {
+  const { data } = event;
+  if (event.type === 'registrant.updated') {
+    return event.data.deleted ? {} : { contact: { accountId: data.accountId, contact: data.contact, seenAt: event.occurredAt } };
+  }
+  const r = event.data;
+  return {
+    contact: { accountId: r.accountId, contact: r.contact, seenAt: event.occurredAt },
+    message: {
+      template: 'welcome',
+      dedupKey: `${event.id}:welcome`,
+      accountId: r.accountId,
+      registrantId: r.registrantId,
+      language: r.preferredLanguage,
+      contact: r.contact,
+      params: { firstName: r.fullName.split(/\s+/)[0] },
+    },
+  };
 }
 
 const placeParams = (place: AppointmentPlace, language: Language) => ({
@@ -207,32 +264,36 @@ async function recalled(deps: EventDeps, event: LotRecalledEvent): Promise<void>
   deps.logger.info({ eventId: event.id, recipients: count }, 'lot recall notices queued');
 }
 
-async function otpRequested(deps: EventDeps, event: OtpRequestedEvent): Promise<void> {
+function otpEffects(event: OtpRequestedEvent): Effects {
   const { data } = event;
-  await queueMessage(deps, {
-    template: 'otp',
-    dedupKey: `${event.id}:otp`,
-    accountId: null,
-    registrantId: null,
-    language: data.preferredLanguage,
-    contact: data.destination,
-    explicitDestination: true,
-    // Still sealed: opened only by the delivery worker, just before it hands it to the provider.
-    params: { sealedCode: data.sealedCode, expiresAt: data.expiresAt },
-  });
+  return {
+    message: {
+      template: 'otp',
+      dedupKey: `${event.id}:otp`,
+      accountId: null,
+      registrantId: null,
+      language: data.preferredLanguage,
+      contact: data.destination,
+      explicitDestination: true,
+      // Still sealed: opened only by the delivery worker, just before it hands it to the provider.
+      params: { sealedCode: data.sealedCode, expiresAt: data.expiresAt },
+    },
+  };
 }
 
-async function certificateIssued(deps: EventDeps, event: CertificateIssuedEvent): Promise<void> {
+function certificateEffects(event: CertificateIssuedEvent): Effects {
   const { data } = event;
-  await upsertContact(deps.pool, data.accountId, data.contact, event.occurredAt);
-  await queueMessage(deps, {
-    template: 'certificate_ready',
-    // One notice per certificate, even when it is re-issued under a new event.
-    dedupKey: `certificate:${data.certificateId}:certificate_ready`,
-    accountId: data.accountId,
-    registrantId: data.registrantId,
-    language: data.preferredLanguage,
-    contact: data.contact,
-    params: { issuedAt: data.issuedAt },
-  });
+  return {
+    contact: { accountId: data.accountId, contact: data.contact, seenAt: event.occurredAt },
+    message: {
+      template: 'certificate_ready',
+      // One notice per certificate, even when it is re-issued under a new event.
+      dedupKey: `certificate:${data.certificateId}:certificate_ready`,
+      accountId: data.accountId,
+      registrantId: data.registrantId,
+      language: data.preferredLanguage,
+      contact: data.contact,
+      params: { issuedAt: data.issuedAt },
+    },
+  };
 }

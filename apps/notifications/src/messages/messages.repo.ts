@@ -29,20 +29,48 @@ export interface StoredMessage {
 
 /** Records the message once per dedup key; returns the stored row (new or existing). */
 export async function recordMessage(pool: Pool, m: NewMessage): Promise<StoredMessage> {
-  const result = await pool.query<StoredMessage>(
+  const [stored] = await recordMessages(pool, [m]);
+  return stored as StoredMessage;
+}
+
+/**
+ * Records many messages in one statement, each once per dedup key; returns the stored
+ * row of each (new, or the one an earlier delivery of its event recorded), in order.
+ */
+export async function recordMessages(pool: Pool, ms: NewMessage[]): Promise<StoredMessage[]> {
+  if (ms.length === 0) return [];
+  const result = await pool.query<StoredMessage & { dedupKey: string }>(
     `WITH inserted AS (
        INSERT INTO notifications.messages
               (id, account_id, registrant_id, template, language, channel, status, dedup_key, params, destination, priority)
-       VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9, $10)
+       SELECT id, account_id, registrant_id, template, language, channel, 'queued', dedup_key, params, destination, priority
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::jsonb[], $10::int[])
+           AS m(id, account_id, registrant_id, template, language, channel, dedup_key, params, destination, priority)
        ON CONFLICT ON CONSTRAINT messages_dedup_unique DO NOTHING
-       RETURNING id, status, channel, priority)
-     SELECT id, status, channel, priority FROM inserted
+       RETURNING id, status, channel, priority, dedup_key)
+     SELECT id, status, channel, priority, dedup_key AS "dedupKey" FROM inserted
      UNION ALL
-     SELECT id, status, channel, priority FROM notifications.messages WHERE dedup_key = $7
-     LIMIT 1`,
-    [m.id, m.accountId, m.registrantId, m.template, m.language, m.channel, m.dedupKey, m.params, m.destination ?? null, m.priority],
+     SELECT id, status, channel, priority, dedup_key FROM notifications.messages
+      WHERE dedup_key = ANY($7::text[]) AND dedup_key NOT IN (SELECT dedup_key FROM inserted)`,
+    [
+      ms.map((m) => m.id),
+      ms.map((m) => m.accountId),
+      ms.map((m) => m.registrantId),
+      ms.map((m) => m.template),
+      ms.map((m) => m.language),
+      ms.map((m) => m.channel),
+      ms.map((m) => m.dedupKey),
+      ms.map((m) => JSON.stringify(m.params)),
+      ms.map((m) => (m.destination ? JSON.stringify(m.destination) : null)),
+      ms.map((m) => m.priority),
+    ],
   );
-  return result.rows[0];
+  const byKey = new Map(result.rows.map(({ dedupKey, ...stored }) => [dedupKey, stored]));
+  return ms.map((m) => {
+    const stored = byKey.get(m.dedupKey);
+    if (!stored) throw new Error(`message ${m.dedupKey} was neither recorded nor found`);
+    return stored;
+  });
 }
 
 /**
@@ -97,16 +125,21 @@ export interface DeliverableMessage {
 
 /** The message with where it may go: its own destination, or its account's contacts and choices. */
 export async function findDeliverable(pool: Pool, id: string): Promise<DeliverableMessage | undefined> {
+  return (await findDeliverables(pool, [id]))[0];
+}
+
+/** Many messages with where each may go, in one read (any order; missing ids left out). */
+export async function findDeliverables(pool: Pool, ids: string[]): Promise<DeliverableMessage[]> {
   const result = await pool.query<DeliverableMessage>(
     `SELECT m.id, m.account_id AS "accountId", m.template, m.language, m.channel, m.status, m.priority,
             m.params, m.destination, m.fallback_from AS "fallbackFrom", r.email, r.phone,
             coalesce(r.email_opt_out, false) AS "emailOptOut", coalesce(r.sms_opt_out, false) AS "smsOptOut"
        FROM notifications.messages m
        LEFT JOIN notifications.recipients r ON r.account_id = m.account_id
-      WHERE m.id = $1`,
-    [id],
+      WHERE m.id = ANY($1::uuid[])`,
+    [ids],
   );
-  return result.rows[0];
+  return result.rows;
 }
 
 /**
@@ -114,25 +147,38 @@ export async function findDeliverable(pool: Pool, id: string): Promise<Deliverab
  * message is still to send and nobody else holds an unexpired lease on it.
  */
 export async function claimForSending(pool: Pool, id: string, leaseSeconds: number): Promise<boolean> {
-  const result = await pool.query(
+  return (await claimManyForSending(pool, [id], leaseSeconds)).has(id);
+}
+
+/** `claimForSending` for many messages in one statement: the ids this worker now holds. */
+export async function claimManyForSending(pool: Pool, ids: string[], leaseSeconds: number): Promise<Set<string>> {
+  const result = await pool.query<{ id: string }>(
     `UPDATE notifications.messages
         SET claimed_until = now() + make_interval(secs => $2), updated_at = now()
-      WHERE id = $1 AND status IN ('queued', 'failed') AND (claimed_until IS NULL OR claimed_until < now())`,
-    [id, leaseSeconds],
+      WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'failed') AND (claimed_until IS NULL OR claimed_until < now())
+      RETURNING id`,
+    [ids, leaseSeconds],
   );
-  return result.rowCount === 1;
+  return new Set(result.rows.map((r) => r.id));
 }
 
 // A sealed code has no use once the message is final: it leaves the database with it.
 const DROP_SECRET = `params = params - 'sealedCode'`;
 
 export async function markSent(pool: Pool, id: string, channel: ChannelKind, providerMessageId?: string): Promise<void> {
+  await markManySent(pool, [{ id, channel, providerMessageId }]);
+}
+
+/** `markSent` for many messages in one statement. */
+export async function markManySent(pool: Pool, sent: { id: string; channel: ChannelKind; providerMessageId?: string }[]): Promise<void> {
+  if (sent.length === 0) return;
   await pool.query(
-    `UPDATE notifications.messages
-        SET status = 'sent', channel = $2, sent_at = now(), attempts = attempts + 1, provider_message_id = $3,
+    `UPDATE notifications.messages AS m
+        SET status = 'sent', channel = s.channel, sent_at = now(), attempts = attempts + 1, provider_message_id = s.provider_message_id,
             claimed_until = NULL, ${DROP_SECRET}, updated_at = now()
-      WHERE id = $1 AND status IN ('queued', 'failed')`,
-    [id, channel, providerMessageId ?? null],
+       FROM unnest($1::uuid[], $2::text[], $3::text[]) AS s(id, channel, provider_message_id)
+      WHERE m.id = s.id AND m.status IN ('queued', 'failed')`,
+    [sent.map((s) => s.id), sent.map((s) => s.channel), sent.map((s) => s.providerMessageId ?? null)],
   );
 }
 

@@ -2,7 +2,7 @@ import type { Contact, Language } from '@jab/contracts';
 import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { PRIORITY, sendJobId, type NotificationQueues } from '../queues.js';
-import { recordLotRecallMessages, recordMessage, type StoredMessage } from './messages.repo.js';
+import { recordLotRecallMessages, recordMessages, type StoredMessage } from './messages.repo.js';
 import type { TemplateName, TemplateParams } from './templates.js';
 
 export interface MessagingDeps {
@@ -36,20 +36,29 @@ export interface MessageRequest<T extends TemplateName> {
  * repeat: the row is found again and the job id is the message's, so BullMQ adds nothing twice.
  */
 export async function queueMessage<T extends TemplateName>(deps: MessagingDeps, r: MessageRequest<T>): Promise<StoredMessage> {
-  const message = await recordMessage(deps.pool, {
-    id: uuidv7(),
-    accountId: r.accountId,
-    registrantId: r.registrantId,
-    template: r.template,
-    language: r.language,
-    channel: r.contact.channel,
-    dedupKey: r.dedupKey,
-    params: r.params,
-    destination: r.explicitDestination ? r.contact : undefined,
-    priority: PRIORITY[r.template],
-  });
-  await enqueueSend(deps.queues, message);
-  return message;
+  const [message] = await queueMessages(deps, [r]);
+  return message as StoredMessage;
+}
+
+/** `queueMessage` for many: one statement records them all, one bulk add per channel queues them. */
+export async function queueMessages(deps: MessagingDeps, requests: MessageRequest<TemplateName>[]): Promise<StoredMessage[]> {
+  const messages = await recordMessages(
+    deps.pool,
+    requests.map((r) => ({
+      id: uuidv7(),
+      accountId: r.accountId,
+      registrantId: r.registrantId,
+      template: r.template,
+      language: r.language,
+      channel: r.contact.channel,
+      dedupKey: r.dedupKey,
+      params: r.params,
+      destination: r.explicitDestination ? r.contact : undefined,
+      priority: PRIORITY[r.template],
+    })),
+  );
+  await enqueueSends(deps.queues, messages);
+  return messages;
 }
 
 /** Adds the send job of a message still to send (no-op for one already queued or finished). */
@@ -58,19 +67,25 @@ export async function enqueueSend(queues: NotificationQueues, m: StoredMessage, 
   await queues.send[m.channel].add('send', { messageId: m.id }, { jobId: sendJobId(m.id), priority: m.priority, delay: delayMs });
 }
 
-export async function queueLotRecall(
-  deps: MessagingDeps,
-  r: { eventId: string; vaccineId: string; vaccineName: string; lotNumber: string },
-): Promise<number> {
-  const pending = await recordLotRecallMessages(deps.pool, { ...r, priority: PRIORITY.lot_recalled });
+/** The send jobs of the messages still to send, in one bulk add per channel (500 jobs at most each). */
+export async function enqueueSends(queues: NotificationQueues, messages: StoredMessage[]): Promise<void> {
+  const pending = messages.filter((m) => m.status === 'queued' || m.status === 'failed');
   for (let i = 0; i < pending.length; i += 500) {
     const chunk = pending.slice(i, i + 500);
     for (const channel of ['email', 'sms'] as const) {
       const jobs = chunk
         .filter((m) => m.channel === channel)
         .map((m) => ({ name: 'send', data: { messageId: m.id }, opts: { jobId: sendJobId(m.id), priority: m.priority } }));
-      if (jobs.length > 0) await deps.queues.send[channel].addBulk(jobs);
+      if (jobs.length > 0) await queues.send[channel].addBulk(jobs);
     }
   }
+}
+
+export async function queueLotRecall(
+  deps: MessagingDeps,
+  r: { eventId: string; vaccineId: string; vaccineName: string; lotNumber: string },
+): Promise<number> {
+  const pending = await recordLotRecallMessages(deps.pool, { ...r, priority: PRIORITY.lot_recalled });
+  await enqueueSends(deps.queues, pending);
   return pending.length;
 }

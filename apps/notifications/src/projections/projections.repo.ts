@@ -1,24 +1,54 @@
 import type { Contact, Language } from '@jab/contracts';
+import { inRounds } from '@jab/db';
 import type { Pool } from 'pg';
+
+export interface ContactSeen {
+  accountId: string;
+  contact: Contact;
+  seenAt: string;
+}
 
 /**
  * Remembers the latest address per channel of a household account: an older event never
  * replaces a newer address, and the channel given last becomes the primary one.
  */
 export async function upsertContact(pool: Pool, accountId: string, contact: Contact, seenAt: string): Promise<void> {
-  const [address, seen] = contact.channel === 'email' ? ['email', 'email_seen_at'] : ['phone', 'phone_seen_at'];
+  await upsertContacts(pool, [{ accountId, contact, seenAt }]);
+}
+
+/**
+ * `upsertContact` for many, one statement per round: a statement may touch an account once,
+ * so an account seen twice in the batch waits for the next round (older sighting first).
+ */
+export async function upsertContacts(pool: Pool, seen: ContactSeen[]): Promise<void> {
+  const oldestFirst = [...seen].sort((a, b) => Date.parse(a.seenAt) - Date.parse(b.seenAt));
+  for (const round of inRounds(oldestFirst, (s) => s.accountId)) await upsertContactRound(pool, round);
+}
+
+async function upsertContactRound(pool: Pool, seen: ContactSeen[]): Promise<void> {
+  const on = (s: ContactSeen, channel: Contact['channel']) => (s.contact.channel === channel ? s : undefined);
   await pool.query(
-    `INSERT INTO notifications.recipients (account_id, ${address}, ${seen}, primary_channel)
-     VALUES ($1, $2, $3, $4)
+    `INSERT INTO notifications.recipients AS r (account_id, email, email_seen_at, phone, phone_seen_at, primary_channel)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::text[])
      ON CONFLICT (account_id) DO UPDATE
-        SET ${address} = CASE WHEN recipients.${seen} IS NULL OR recipients.${seen} <= EXCLUDED.${seen}
-                              THEN EXCLUDED.${address} ELSE recipients.${address} END,
-            ${seen} = greatest(recipients.${seen}, EXCLUDED.${seen}),
-            primary_channel = CASE WHEN greatest(recipients.email_seen_at, recipients.phone_seen_at) IS NULL
-                                     OR greatest(recipients.email_seen_at, recipients.phone_seen_at) <= EXCLUDED.${seen}
-                                   THEN EXCLUDED.primary_channel ELSE recipients.primary_channel END,
+        SET email = CASE WHEN EXCLUDED.email IS NOT NULL AND (r.email_seen_at IS NULL OR r.email_seen_at <= EXCLUDED.email_seen_at)
+                         THEN EXCLUDED.email ELSE r.email END,
+            email_seen_at = greatest(r.email_seen_at, EXCLUDED.email_seen_at),
+            phone = CASE WHEN EXCLUDED.phone IS NOT NULL AND (r.phone_seen_at IS NULL OR r.phone_seen_at <= EXCLUDED.phone_seen_at)
+                         THEN EXCLUDED.phone ELSE r.phone END,
+            phone_seen_at = greatest(r.phone_seen_at, EXCLUDED.phone_seen_at),
+            primary_channel = CASE WHEN greatest(r.email_seen_at, r.phone_seen_at) IS NULL
+                                     OR greatest(r.email_seen_at, r.phone_seen_at) <= greatest(EXCLUDED.email_seen_at, EXCLUDED.phone_seen_at)
+                                   THEN EXCLUDED.primary_channel ELSE r.primary_channel END,
             updated_at = now()`,
-    [accountId, contact.address, seenAt, contact.channel],
+    [
+      seen.map((s) => s.accountId),
+      seen.map((s) => on(s, 'email')?.contact.address ?? null),
+      seen.map((s) => on(s, 'email')?.seenAt ?? null),
+      seen.map((s) => on(s, 'sms')?.contact.address ?? null),
+      seen.map((s) => on(s, 'sms')?.seenAt ?? null),
+      seen.map((s) => s.contact.channel),
+    ],
   );
 }
 
