@@ -27,7 +27,10 @@ import type { SearchEngine } from './engines/engine.js';
 import { createOpenSearchEngine } from './engines/opensearch.engine.js';
 import { createPostgresEngine } from './engines/postgres.engine.js';
 import { documentsRepo, documentsSource } from './indexing/documents.repo.js';
-import { applyRegistrationEvent } from './indexing/indexing.service.js';
+import {
+  applyRegistrationEvent,
+  applyRegistrationEvents,
+} from './indexing/indexing.service.js';
 import { auditRepo } from './registrants/audit.repo.js';
 import { registrantsRouter } from './registrants/registrants.routes.js';
 
@@ -184,6 +187,18 @@ export const searchService = defineService({
         queue: QUEUES.searchFromRegistration,
         schema: registrationEvent,
         handle: (event) => applyRegistrationEvent(deps, event),
+        // Up to 16 jobs held (a relay job carries up to 100 events), written 128 events at
+        // a time: one documents statement and one engine bulk write per batch.
+        concurrency: 16,
+        batch: {
+          maxBatch: 128,
+          maxInFlight: 2,
+          handle: (items) =>
+            applyRegistrationEvents(
+              deps,
+              items.map((i) => i.event),
+            ),
+        },
       }),
     ];
   },

@@ -11,32 +11,47 @@ import type {
  * same event passes again (so a failed engine write is retried), an older one never.
  */
 export function documentsRepo(pool: Pool) {
+  /**
+   * Many documents in one statement (one per id: the caller keeps the highest version);
+   * returns the ids whose write was accepted.
+   */
+async function saveRegistrants(
+    writes: { doc: RegistrantDocument; deleted: boolean }[],
+  ): Promise<Set<string>> {
+    if (writes.length === 0) return new Set();
+    const docs = writes.map((w) => w.doc);
+    const result = await pool.query<{ id: string }>(
+      `INSERT INTO search.registrant_documents (id, full_name, birth_year, region, phone_suffix, version, deleted, source_event_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::boolean[], $8::timestamptz[])
+       ON CONFLICT (id) DO UPDATE
+         SET full_name = EXCLUDED.full_name, birth_year = EXCLUDED.birth_year, region = EXCLUDED.region,
+             phone_suffix = EXCLUDED.phone_suffix, version = EXCLUDED.version, deleted = EXCLUDED.deleted,
+             source_event_at = EXCLUDED.source_event_at, updated_at = now()
+       WHERE search.registrant_documents.version <= EXCLUDED.version
+       RETURNING id`,
+      [
+        docs.map((d) => d.id),
+        docs.map((d) => d.fullName),
+        docs.map((d) => d.birthYear),
+        docs.map((d) => d.region),
+        docs.map((d) => d.phoneSuffix ?? null),
+        docs.map((d) => d.version),
+        writes.map((w) => w.deleted),
+        docs.map((d) => d.sourceEventAt),
+      ],
+    );
+    return new Set(result.rows.map((r) => r.id));
+  }
+
   return {
     async saveRegistrant(
       doc: RegistrantDocument,
       deleted: boolean,
     ): Promise<boolean> {
-      const result = await pool.query(
-        `INSERT INTO search.registrant_documents (id, full_name, birth_year, region, phone_suffix, version, deleted, source_event_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (id) DO UPDATE
-           SET full_name = EXCLUDED.full_name, birth_year = EXCLUDED.birth_year, region = EXCLUDED.region,
-               phone_suffix = EXCLUDED.phone_suffix, version = EXCLUDED.version, deleted = EXCLUDED.deleted,
-               source_event_at = EXCLUDED.source_event_at, updated_at = now()
-         WHERE search.registrant_documents.version <= EXCLUDED.version`,
-        [
-          doc.id,
-          doc.fullName,
-          doc.birthYear,
-          doc.region,
-          doc.phoneSuffix ?? null,
-          doc.version,
-          deleted,
-          doc.sourceEventAt,
-        ],
-      );
-      return result.rowCount === 1;
+      return (await saveRegistrants([{ doc, deleted }])).has(doc.id);
     },
+
+    saveRegistrants,
 
     async saveCenter(doc: CenterDocument, deleted: boolean): Promise<boolean> {
       const result = await pool.query(
