@@ -6,7 +6,7 @@ import { dashboardsRouter, dashboardsRoutes } from './dashboards/dashboards.rout
 import { createDashboards } from './dashboards/dashboards.service.js';
 import { dataVersion } from './dashboards/data-version.js';
 import { cacheHitRatioGauge, freshnessHistogram } from './dashboards/metrics.js';
-import { ingestEvent } from './ingest/ingest.service.js';
+import { ingestEvent, ingestEvents } from './ingest/ingest.service.js';
 import { reportsRouter, reportsRoutes } from './reports/reports.routes.js';
 import { createReports } from './reports/reports.service.js';
 import { reportStore, taskRunner } from './reports/reports.infra.js';
@@ -48,6 +48,10 @@ export function buildConsumers(ctx: ServiceContext<AnalyticsConfig>): Consumer[]
       queue: QUEUES.analyticsFromRegistration,
       schema: registrationEvent,
       handle: async (event) => void (await ingestEvent(deps, event)),
+      // Up to 16 jobs held (a relay job carries up to 100 events), applied 128 events to a
+      // transaction: one commit and one data-version bump per batch, not per event.
+      concurrency: 16,
+      batch: { maxBatch: 128, maxInFlight: 2, handle: (items) => ingestEvents(deps, items.map((i) => i.event)) },
     }),
   ];
 }

@@ -1,14 +1,16 @@
+import { inRounds } from '@jab/db';
 import type { PoolClient } from 'pg';
 
 type Db = Pick<PoolClient, 'query'>;
 
-/** Claims an event id; false when it was already processed. */
-export async function claimEvent(db: Db, eventId: string, eventType: string): Promise<boolean> {
-  const result = await db.query(
-    `INSERT INTO analytics.processed_events (event_id, event_type) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-    [eventId, eventType],
+/** Claims many event ids in one statement; returns those not processed before. */
+export async function claimEvents(db: Db, events: { id: string; type: string }[]): Promise<Set<string>> {
+  const result = await db.query<{ event_id: string }>(
+    `INSERT INTO analytics.processed_events (event_id, event_type)
+     SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT DO NOTHING RETURNING event_id`,
+    [events.map((e) => e.id), events.map((e) => e.type)],
   );
-  return result.rowCount === 1;
+  return new Set(result.rows.map((r) => r.event_id));
 }
 
 export interface RegistrantFact {
@@ -23,24 +25,36 @@ export interface RegistrantFact {
 
 /**
  * The registration day comes only from `registrant.registered`; every other field
- * follows the highest version seen, whichever event brought it and in what order.
+ * follows the highest version seen, whichever event brought it and in what order. One
+ * statement per round: a statement may touch a registrant once.
  */
-export async function upsertRegistrant(db: Db, r: RegistrantFact, registeredOn: string | null): Promise<void> {
-  await db.query(
-    `INSERT INTO analytics.registrants AS t (registrant_id, version, region, age_band, sex, birth_year, deleted, registered_on)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (registrant_id) DO UPDATE SET
-       registered_on = COALESCE(EXCLUDED.registered_on, t.registered_on),
-       version = GREATEST(t.version, EXCLUDED.version),
-       region = CASE WHEN EXCLUDED.version > t.version THEN EXCLUDED.region ELSE t.region END,
-       age_band = CASE WHEN EXCLUDED.version > t.version THEN EXCLUDED.age_band ELSE t.age_band END,
-       sex = CASE WHEN EXCLUDED.version > t.version THEN EXCLUDED.sex ELSE t.sex END,
-       birth_year = CASE WHEN EXCLUDED.version > t.version THEN EXCLUDED.birth_year ELSE t.birth_year END,
-       deleted = CASE WHEN EXCLUDED.version > t.version THEN EXCLUDED.deleted ELSE t.deleted END,
-       updated_at = now()
-     WHERE EXCLUDED.version > t.version OR (EXCLUDED.registered_on IS NOT NULL AND t.registered_on IS NULL)`,
-    [r.registrantId, r.version, r.region, r.ageBand, r.sex, r.birthYear, r.deleted, registeredOn],
-  );
+export async function upsertRegistrants(db: Db, facts: (RegistrantFact & { registeredOn: string | null })[]): Promise<void> {
+  for (const round of inRounds(facts, (f) => f.registrantId)) {
+    await db.query(
+      `INSERT INTO analytics.registrants AS t (registrant_id, version, region, age_band, sex, birth_year, deleted, registered_on)
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::boolean[], $8::date[])
+       ON CONFLICT (registrant_id) DO UPDATE SET
+         registered_on = COALESCE(EXCLUDED.registered_on, t.registered_on),
+         version = GREATEST(t.version, EXCLUDED.version),
+         region = CASE WHEN EXCLUDED.version > t.version THEN EXCLUDED.region ELSE t.region END,
+         age_band = CASE WHEN EXCLUDED.version > t.version THEN EXCLUDED.age_band ELSE t.age_band END,
+         sex = CASE WHEN EXCLUDED.version > t.version THEN EXCLUDED.sex ELSE t.sex END,
+         birth_year = CASE WHEN EXCLUDED.version > t.version THEN EXCLUDED.birth_year ELSE t.birth_year END,
+         deleted = CASE WHEN EXCLUDED.version > t.version THEN EXCLUDED.deleted ELSE t.deleted END,
+         updated_at = now()
+       WHERE EXCLUDED.version > t.version OR (EXCLUDED.registered_on IS NOT NULL AND t.registered_on IS NULL)`,
+      [
+        round.map((f) => f.registrantId),
+        round.map((f) => f.version),
+        round.map((f) => f.region),
+        round.map((f) => f.ageBand),
+        round.map((f) => f.sex),
+        round.map((f) => f.birthYear),
+        round.map((f) => f.deleted),
+        round.map((f) => f.registeredOn),
+      ],
+    );
+  }
 }
 
 export interface AppointmentFact {

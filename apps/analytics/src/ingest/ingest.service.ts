@@ -3,14 +3,14 @@ import { withTransaction } from '@jab/db';
 import type { Pool, PoolClient } from 'pg';
 import type { DataVersion } from '../dashboards/data-version.js';
 import {
-  claimEvent,
+  claimEvents,
   insertAefi,
   insertDose,
   recordCheckIn,
   recordRecall,
   upsertAppointment,
   upsertCenter,
-  upsertRegistrant,
+  upsertRegistrants,
   upsertVaccine,
   recordSession,
 } from './ingest.repo.js';
@@ -28,14 +28,56 @@ export interface IngestDeps {
  * one transaction with its event-id claim, then bumps the dashboards' data version.
  */
 export async function ingestEvent(deps: IngestDeps, event: RegistrationEvent): Promise<boolean> {
-  const applied = await withTransaction(deps.pool, async (db) => {
-    if (!(await claimEvent(db, event.id, event.type))) return false;
-    await apply(db, event);
-    return true;
+  const [applied] = await ingestTogether(deps, [event]);
+  return applied === true;
+}
+
+/**
+ * Many events in one transaction with their claims (one statement for the claims, one for
+ * the registrant facts, the rest one statement each) and one data-version bump; each
+ * settled on its own. When the transaction fails, the events go one by one, so a bad
+ * event fails only itself.
+ */
+export async function ingestEvents(deps: IngestDeps, events: RegistrationEvent[]): Promise<PromiseSettledResult<void>[]> {
+  try {
+    await ingestTogether(deps, events);
+    return events.map(() => ({ status: 'fulfilled', value: undefined }));
+  } catch {
+    return Promise.allSettled(events.map(async (event) => void (await ingestEvent(deps, event))));
+  }
+}
+
+/** For each event, whether it was applied now (false: processed before). */
+async function ingestTogether(deps: IngestDeps, events: RegistrationEvent[]): Promise<boolean[]> {
+  const claimed = await withTransaction(deps.pool, async (db) => {
+    const fresh = await claimEvents(db, events);
+    const applying = events.filter((e) => fresh.has(e.id));
+    const registrants = applying.filter(isRegistrantEvent);
+    await upsertRegistrants(db, registrants.map(registrantFact));
+    for (const event of applying) if (!isRegistrantEvent(event)) await apply(db, event);
+    return fresh;
   });
   await deps.version.bump();
-  if (applied) deps.observeFreshness(((deps.now?.() ?? new Date()).getTime() - Date.parse(event.occurredAt)) / 1000);
-  return applied;
+  const now = (deps.now?.() ?? new Date()).getTime();
+  for (const e of events) if (claimed.has(e.id)) deps.observeFreshness((now - Date.parse(e.occurredAt)) / 1000);
+  return events.map((e) => claimed.has(e.id));
+}
+
+type RegistrantEvent = Extract<RegistrationEvent, { type: 'registrant.registered' | 'registrant.updated' }>;
+const isRegistrantEvent = (e: RegistrationEvent): e is RegistrantEvent => e.type === 'registrant.registered' || e.type === 'registrant.updated';
+
+function registrantFact(event: RegistrantEvent) {
+  const d = event.data;
+  return {
+    registrantId: d.registrantId,
+    version: d.version,
+    region: d.region,
+    ageBand: d.ageBand,
+    sex: d.sex,
+    birthYear: d.birthYear,
+    deleted: event.type === 'registrant.updated' ? event.data.deleted : false,
+    registeredOn: event.type === 'registrant.registered' ? event.data.registeredOn : null,
+  };
 }
 
 const englishName = (names: Record<string, string>) => names['en'] ?? Object.values(names)[0] ?? '';
@@ -44,19 +86,8 @@ async function apply(db: PoolClient, event: RegistrationEvent): Promise<void> {
   // Labels first, facts after: every transaction locks rows in the same table order.
   switch (event.type) {
     case 'registrant.registered':
-    case 'registrant.updated': {
-      const d = event.data;
-      const fact = {
-        registrantId: d.registrantId,
-        version: d.version,
-        region: d.region,
-        ageBand: d.ageBand,
-        sex: d.sex,
-        birthYear: d.birthYear,
-        deleted: event.type === 'registrant.updated' ? event.data.deleted : false,
-      };
-      return upsertRegistrant(db, fact, event.type === 'registrant.registered' ? event.data.registeredOn : null);
-    }
+    case 'registrant.updated':
+      return upsertRegistrants(db, [registrantFact(event)]);
     case 'appointment.booked': {
       const d = event.data;
       await upsertVaccine(db, d.vaccineId, d.vaccineName);
