@@ -15,7 +15,7 @@ export function documentsRepo(pool: Pool) {
    * Many documents in one statement (one per id: the caller keeps the highest version);
    * returns the ids whose write was accepted.
    */
-async function saveRegistrants(
+  async function saveRegistrants(
     writes: { doc: RegistrantDocument; deleted: boolean }[],
   ): Promise<Set<string>> {
     if (writes.length === 0) return new Set();
