@@ -89,7 +89,11 @@ export const bookingRoutes: ApiRoute[] = [
     tags: ['booking'],
     request: { body: bookAppointmentRequest },
     responses: {
-      201: { description: 'Booked (or the replay of the first response for the same Idempotency-Key)', schema: appointmentView },
+      201: {
+        description:
+          "Booked (or the replay of the first response for the same Idempotency-Key); a new booking's Availability-Version header names the version of the slot's center-day it made",
+        schema: appointmentView,
+      },
       404: { description: 'No such person in your household, or no such slot' },
       409: { description: 'The slot is full, or the person already holds a booking for this dose' },
       422: { description: 'Not eligible (age, campaign, interval since the previous dose), or the key was used with another body' },
