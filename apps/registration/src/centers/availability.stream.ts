@@ -32,7 +32,12 @@ export interface StreamOptions {
   heartbeatMs?: number;
   /** Each watched day is read again this often, whatever was heard: a lost pub/sub message costs at most this. */
   recheckMs?: number;
-  /** At most one read of a day per this many ms, however many changes arrive: a launch's hot day costs a few reads a second. */
+  /**
+   * At most one read (and one write to each watcher) of a day per this many ms, however many
+   * changes arrive, for up to 1,000 watchers of the day; more watchers stretch it in
+   * proportion, to 1 s at most (the promise to a watcher): 10,000 watchers of a launch's hot
+   * day get one event a second, not ten.
+   */
   minGapMs?: number;
   /** How long the client waits before reconnecting (the `retry:` field). */
   retryMs?: number;
@@ -121,7 +126,8 @@ export function createAvailabilityStreams(o: StreamOptions): AvailabilityStreams
       return;
     }
     if (entry.timer) return;
-    entry.timer = setTimeout(() => void read(entry), Math.max(0, entry.lastRead + minGapMs - Date.now()));
+    const gap = Math.min(Math.max(minGapMs, 1_000), minGapMs * Math.max(1, entry.watchers.size / 1_000));
+    entry.timer = setTimeout(() => void read(entry), Math.max(0, entry.lastRead + gap - Date.now()));
   }
 
   const heartbeat = setInterval(() => {
