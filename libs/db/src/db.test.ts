@@ -173,6 +173,34 @@ describe('outbox relay', () => {
     }
   });
 
+  it('re-publishes a batch whose adds outlived their timeout as it was first cut, so no event is in two jobs', async () => {
+    const proxy = await tcpProxy(Number(new URL(redisUrl()).port || 6379));
+    const viaProxy = createRedis(proxy.url(redisUrl()), { forWorker: true, logger, options: { retryStrategy: () => 100 } });
+    await waitFor(() => viaProxy.status === 'ready');
+    const name = 'analytics.registration';
+    const r = relay({ connection: viaProxy, publishTimeoutMs: 300, routes: () => [name] });
+    try {
+      await proxy.close();
+      const first = [await register('Cut 1'), await register('Cut 2'), await register('Cut 3')];
+      r.start();
+      // The relay's adds wait in the client's offline queue past their timeout: rolled back, not forgotten.
+      await waitFor(async () => (await pool.query(`SELECT 1 FROM svc.outbox WHERE batch IS NOT NULL AND published_at IS NULL`)).rowCount === 3);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      const later = [await register('Cut 4'), await register('Cut 5')];
+      await proxy.reopen();
+      await waitFor(async () => (await unpublished()) === 0, { timeoutMs: 20_000 });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const jobs = await queue(name).getJobs(['waiting', 'delayed']);
+      const carried = jobs.flatMap((j) => (j.name === EVENT_BATCH_JOB ? (j.data as EventBatch).events : [j.data as EventEnvelope]));
+      expect(carried.map((e) => e.id).sort()).toEqual([...first, ...later].map((e) => e.id).sort());
+    } finally {
+      await r.stop();
+      await closeAll(viaProxy);
+      await proxy.close();
+      await queue(name).obliterate({ force: true });
+    }
+  });
+
   it('never publishes a row twice when two relays run concurrently (SKIP LOCKED)', async () => {
     await withTransaction(pool, async (client) => {
       for (let i = 0; i < 300; i++) await appendEvent(client, schema, { type: 'load.tested', source: 'registration', data: { i } });

@@ -20,6 +20,9 @@ CREATE TABLE IF NOT EXISTS "${schema}".outbox (
   published_at timestamptz
 );
 CREATE INDEX IF NOT EXISTS outbox_unpublished_idx ON "${schema}".outbox (seq) WHERE published_at IS NULL;
+-- The relay's cut: rows published together (their first seq), recorded before any reaches Redis.
+ALTER TABLE "${schema}".outbox ADD COLUMN IF NOT EXISTS batch bigint;
+CREATE INDEX IF NOT EXISTS outbox_unpublished_batch_idx ON "${schema}".outbox (batch) WHERE published_at IS NULL;
 `;
 }
 

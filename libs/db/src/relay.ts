@@ -49,9 +49,8 @@ export { eventJobId } from '@jab/queue';
  * pays one job per batch, not one per event. A row is marked published only in the same
  * transaction that held its lock while every consuming queue accepted its job, so a
  * Redis outage delays events but never loses them; a crash after the adds but before
- * the commit re-publishes: the same batch again has the same job id, which BullMQ
- * ignores, and a batch cut differently delivers its events a second time, which every
- * consumer already absorbs (each is idempotent on the event id).
+ * the commit re-publishes the batch as it was cut (`cut`), under the same job ids,
+ * which BullMQ ignores.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { pool, schema, connection, prefix, logger, pollIntervalMs = 1_000, batchSize = 500, eventsPerJob = 100, publishTimeoutMs = 5_000 } = options;
@@ -70,14 +69,38 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return q;
   };
 
+  /**
+   * Cuts the next batch and records the cut in its own commit, before anything reaches
+   * Redis: a batch interrupted after its adds (a crash, a timed-out add that Redis still
+   * ran) comes back whole and cut the same way, so it makes the same jobs, which BullMQ
+   * ignores. An interrupted batch goes before any new one.
+   */
+  async function cut(): Promise<string | undefined> {
+    const { rows } = await pool.query<{ batch: string | null }>(
+      `WITH claimed AS (
+         SELECT seq, batch FROM "${schema}".outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED),
+       earlier AS (SELECT min(batch) AS batch FROM claimed),
+       fresh AS (
+         UPDATE "${schema}".outbox o SET batch = (SELECT min(seq) FROM claimed)
+           FROM claimed WHERE o.seq = claimed.seq AND (SELECT batch FROM earlier) IS NULL
+         RETURNING o.batch)
+       SELECT coalesce((SELECT batch FROM earlier), (SELECT min(batch) FROM fresh))::text AS batch`,
+      [batchSize],
+    );
+    return rows[0]?.batch ?? undefined;
+  }
+
   async function publishBatch(): Promise<number> {
+    const batch = await cut();
+    if (batch === undefined) return 0;
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
+      // Waits for a relay publishing the same batch, then finds it published.
       const { rows } = await client.query<OutboxRow>(
-        `SELECT seq, type, payload FROM "${schema}".outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [batchSize],
+        `SELECT seq, type, payload FROM "${schema}".outbox WHERE batch = $1 AND published_at IS NULL ORDER BY seq FOR UPDATE`,
+        [batch],
       );
       if (rows.length > 0) {
         await withTimeout(addToQueues(rows), publishTimeoutMs);
@@ -123,7 +146,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     for (;;) {
       const n = await publishBatch();
       total += n;
-      if (n < batchSize) return total;
+      if (n === 0) return total;
     }
   }
 

@@ -6,7 +6,7 @@
 import { createSigner, generateSigningKey, type Signer } from '@jab/auth';
 import { QUEUES, REGISTRATION_EVENT_ROUTES, type RegistrationEventType } from '@jab/contracts';
 import { registrantRegistered } from '@jab/contracts/testing';
-import { createRedis } from '@jab/queue';
+import { createRedis, EVENT_BATCH_JOB, type EventBatch } from '@jab/queue';
 import { AUDIENCE, ISSUER, runService } from '@jab/runtime';
 import { startTestIssuer, startTestService } from '@jab/runtime/testing';
 import { cleanRedisPrefix, createTestDatabase, redisUrl, tcpProxy, testPrefix, waitFor } from '@jab/testing';
@@ -67,7 +67,9 @@ describe('Redis unavailable during a burst of registrations and bookings', () =>
       const workers = queues.map((name) => {
         const connection = createRedis(redisUrl(), { forWorker: true });
         connections.push(connection);
-        return new Worker(name, async (job: Job<{ id: string }>) => void delivered.get(name)?.push(job.data.id), {
+        // A job carries one event, or many (the relay's batches): every event counts.
+        const ids = (job: Job) => (job.name === EVENT_BATCH_JOB ? (job.data as EventBatch).events : [job.data as { id: string }]).map((e) => e.id);
+        return new Worker(name, async (job: Job) => void delivered.get(name)?.push(...ids(job)), {
           connection,
           prefix: svc.prefix,
           concurrency: 16,
