@@ -105,10 +105,8 @@ export async function deliverMany(deps: DeliveryDeps, kind: ChannelKind, deliver
     }),
   );
   await markManySent(deps.pool, sent);
-  for (const s of sent) {
-    const m = found.get(s.id) as DeliverableMessage;
-    deps.logger.info({ messageId: m.id, template: m.template, channel: kind }, 'message sent');
-  }
+  // One line per batch: each message's own is its job's (`send-<messageId>`).
+  if (sent.length > 0) deps.logger.info({ channel: kind, sent: sent.length, of: deliveries.length }, 'messages sent');
   return outcomes;
 }
 
