@@ -9,6 +9,7 @@ import { createCursors } from './cursor.js';
 import { InvalidCursorError } from './engine.js';
 import { createPostgresEngine } from './postgres.engine.js';
 import { migrationsNear } from '@jab/runtime';
+import { person } from '../registrants/conformance.testing.js';
 
 engineConformance(async () => {
   const db = await createTestDatabase('search');
@@ -29,7 +30,7 @@ engineConformance(async () => {
   };
 }, 'PostgreSQL');
 
-describe('PostgreSQL engine cursors', () => {
+describe('PostgreSQL engine: cursors and narrowed searches', () => {
   const key = randomBytes(32);
   const signer = createCursors(key);
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -61,6 +62,18 @@ describe('PostgreSQL engine cursors', () => {
       const cursor = signer.encode('postgres:registrants', query, position);
       await expect(engine.searchRegistrants({ ...query, cursor }), JSON.stringify(position)).rejects.toBeInstanceOf(InvalidCursorError);
     }
+  });
+
+  it('finds a name typed far off among the few people a region and birth year, or a phone suffix, leave', async () => {
+    const grace = person('Grace Okafor', 'NG-LA', 1970, '4321');
+    await engine.bulkIndexRegistrants([grace, person('Grace Okafor', 'NG-LA', 1971), person('Gary Okoro', 'NG-KN', 1970)]);
+    const ids = async (extra: object) =>
+      (await engine.searchRegistrants({ text: 'Gcare Okafro', sort: 'relevance', limit: 5, ...extra })).items.map((i) => i.id);
+    // Two swapped pairs: a word similarity of 0.31, below the 0.6 a bare name needs.
+    expect(await ids({})).toEqual([]);
+    expect(await ids({ region: 'NG-LA' })).toEqual([]);
+    expect(await ids({ region: 'NG-LA', birthYear: 1970 })).toEqual([grace.id]);
+    expect(await ids({ phoneSuffix: '4321' })).toEqual([grace.id]);
   });
 
   it('refuses a signed center position that is not its keyset', async () => {

@@ -22,6 +22,9 @@ const REGISTRANTS = 'postgres:registrants';
 const CENTERS = 'postgres:centers';
 
 const BULK_ROWS = 2_000;
+/** The word similarity a fuzzy match needs: pg_trgm's default, and among the few a phone suffix or region and birth year leave. */
+const DEFAULT_SIMILARITY = '0.6';
+const NARROWED_SIMILARITY = '0.3';
 /** Consonants a query's skeleton needs before it is compared (see searchRegistrants). */
 const MIN_SKELETON_LETTERS = 4;
 
@@ -187,7 +190,22 @@ async function searchRegistrants(
   query: RegistrantQuery,
 ): Promise<Page<RegistrantDocument>> {
   const after = query.cursor ? cursors.decode(REGISTRANTS, query, query.cursor, registrantPosition) : undefined;
-  const folded = query.text ? (await db.query<{ k: string }>('SELECT search.fold($1) AS k', [query.text])).rows[0]!.k : '';
+  // A phone suffix, or a birth year within a region, narrows through its own index as
+  // well as a name might: the planner chooses among them. A region alone (a desk's may
+  // hold nearly everyone) or a birth year alone (a 90th of the country) does not: they
+  // only filter the name's matches.
+  const narrowed = query.phoneSuffix !== undefined || (query.birthYear !== undefined && query.region !== undefined);
+  // Among the few people a narrowing criterion leaves (hundreds at a million), a name
+  // typed far off still ranks its person first: the similarity a match needs is lowered
+  // from 0.6 for this transaction.
+  const folded = query.text
+    ? (
+        await db.query<{ k: string }>(
+          `SELECT search.fold($1) AS k, set_config('pg_trgm.word_similarity_threshold', $2, true)`,
+          [query.text, narrowed ? NARROWED_SIMILARITY : DEFAULT_SIMILARITY],
+        )
+      ).rows[0]!.k
+    : '';
 
   /**
    * `prefixOnly`: exact and prefix matches alone, read through the B-tree prefix indexes
@@ -239,11 +257,6 @@ async function searchRegistrants(
         negScore = `-round(1e6 * greatest(${fuzzy.map((f) => f.score()).join(', ')}))::int`;
       }
     }
-    // A phone suffix, or a birth year within a region, narrows through its own index as
-    // well as a name might: the planner chooses among them. A region alone (a desk's may
-    // hold nearly everyone) or a birth year alone (a 90th of the country) does not: they
-    // only filter the name's matches.
-    const narrowed = query.phoneSuffix !== undefined || (query.birthYear !== undefined && query.region !== undefined);
     if (query.phoneSuffix) driving.push(`r.phone_suffix = ${p(query.phoneSuffix)}`);
     if (query.birthYear !== undefined) (narrowed ? driving : where).push(`r.birth_year = ${p(query.birthYear)}`);
     if (query.region) (narrowed ? driving : where).push(`r.region = ${p(query.region)}`);
