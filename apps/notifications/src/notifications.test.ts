@@ -127,7 +127,7 @@ describe('welcome messages and the messages API', () => {
     const first = registrantRegistered({ contact: { channel: 'email', address: 'batch-1@example.org' } });
     // The same household registers a second person a moment later, now with a phone number.
     const sameAccount = registrantRegistered(
-      { accountId: first.data.accountId, contact: { channel: 'sms', address: '+33611223344' } },
+      { accountId: first.data.accountId, contact: { channel: 'sms', address: '+33655501234' } },
       { occurredAt: new Date(Date.now() + 1_000).toISOString() },
     );
     const other = registrantRegistered({ contact: { channel: 'email', address: 'batch-3@example.org' } });
@@ -150,10 +150,10 @@ describe('welcome messages and the messages API', () => {
       expect(message).toMatchObject({ template: 'welcome', status: 'sent', channel: e.data.contact.channel });
     }
     expect(await sentTo('batch-1@example.org')).toHaveLength(1);
-    expect(await sentTo('+33611223344')).toHaveLength(1);
+    expect(await sentTo('+33655501234')).toHaveLength(1);
     // The later contact is the account's primary one.
     const { rows: recipient } = await svc.pool.query('SELECT email, phone, primary_channel FROM notifications.recipients WHERE account_id = $1', [first.data.accountId]);
-    expect(recipient[0]).toEqual({ email: 'batch-1@example.org', phone: '+33611223344', primary_channel: 'sms' });
+    expect(recipient[0]).toEqual({ email: 'batch-1@example.org', phone: '+33655501234', primary_channel: 'sms' });
   });
 
   it('does not send again when the send job is retried after the send was recorded', async () => {
