@@ -682,6 +682,13 @@ export async function fire(base: string, wire: Wire, options: { timeoutMs: numbe
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });
+    // An event stream lasts while the client stays: its answer is the status and the first chunk (its current state).
+    if (res.headers.get('content-type')?.startsWith('text/event-stream') && res.body) {
+      const reader = res.body.getReader();
+      const first = await reader.read();
+      await reader.cancel();
+      return { status: res.status, text: new TextDecoder().decode(first.value), ms: ms() };
+    }
     return { status: res.status, text: await res.text(), ms: ms() };
   } catch (error) {
     const e = error as Error & { cause?: { code?: string } };

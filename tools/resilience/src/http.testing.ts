@@ -47,7 +47,10 @@ export async function send(base: string, req: Req): Promise<Res> {
   if (req.token) headers['authorization'] = `Bearer ${req.token}`;
   const url = `${base}${req.path}`;
   const res = await fetch(url, { method: req.method, headers, body, redirect: 'manual' });
-  const text = await res.text();
+  // An event stream's body lasts as long as the client stays: its status and headers are the answer.
+  const stream = res.headers.get('content-type')?.startsWith('text/event-stream') ?? false;
+  if (stream) await res.body?.cancel();
+  const text = stream ? '' : await res.text();
   let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;

@@ -183,6 +183,14 @@ export const MATRIX: Record<ServiceName, Record<string, Probe>> = {
       allow: 'public',
       build: async (p) => get(`${R}/availability?centerIds=${p.world.centerA}&date=${p.world.day}`),
     },
+    [`GET ${R}/centers/{centerId}/availability/stream`]: {
+      allow: 'public',
+      build: async (p) => get(`${R}/centers/${p.world.centerA}/availability/stream?date=${p.world.day}`),
+    },
+    [`GET ${R}/availability/summary`]: {
+      allow: 'public',
+      build: async (p) => get(`${R}/availability/summary?centerIds=${p.world.centerA}&date=${p.world.day}`),
+    },
     // A center admin scoped to one center (as every admin token here) may not open new ones.
     [`POST ${R}/centers`]: {
       allow: ['nationalAdmin'],
