@@ -89,6 +89,17 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+let lastProgress = 0;
+/** A line on stderr at most every 5 s and at the end: count, rate, time left (stdout is the report). */
+function progress(phase: string, done: number, total: number, since: number): void {
+  const now = performance.now();
+  if (done < total && now - lastProgress < 5_000) return;
+  lastProgress = now;
+  const rate = done / ((now - since) / 1000);
+  const left = done < total ? `, ${Math.ceil((total - done) / rate)} s left` : '';
+  console.error(`[search-bench] ${phase}: ${done.toLocaleString('en')} of ${total.toLocaleString('en')} (${Math.round(rate).toLocaleString('en')} /s${left})`);
+}
+
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
@@ -162,6 +173,7 @@ async function main() {
           batch.map((p) => p.phoneSuffix),
         ],
       );
+      progress('seeding', start + batch.length, COUNT, t0);
     }
     const loadSeconds = (performance.now() - t0) / 1000;
 
