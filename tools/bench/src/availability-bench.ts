@@ -62,6 +62,7 @@ import {
   type RssStats,
   type ServiceCounters,
   type ServiceProcess,
+  SERVICES_RUN,
 } from './stack.js';
 
 interface Sizes {
@@ -424,7 +425,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
     const markdown = [
       `${quick ? '**Quick run (smoke, not a measurement).** ' : ''}Machine: ${machineLine(pgv)}; autocannon, the servers, PostgreSQL and Redis share it.`,
       '',
-      `**Warm cache.** \`GET ${API}/centers/{id}/availability?date=…\` for one center-day (${sizes.slotsPerDay} slots, ${int(bytes)}-byte body), ${sizes.connections} connections for ${sizes.seconds} s, against registration (\`ROLE=api\`, one process from source, \`NODE_ENV=production\`, log level info: a log line per request) against a bare \`node:http\` server in its own process answering the same status, headers and body bytes, and against a minimal express app (one route with the same path parameter, no middleware) answering the same bytes: express ÷ bare is what the framework costs, registration ÷ express what Jab adds on top of it. ${RAISED_LIMITS_NOTE}`,
+      `**Warm cache.** \`GET ${API}/centers/{id}/availability?date=…\` for one center-day (${sizes.slotsPerDay} slots, ${int(bytes)}-byte body), ${sizes.connections} connections for ${sizes.seconds} s, against registration (\`ROLE=api\`, one process ${SERVICES_RUN}, \`NODE_ENV=production\`, log level info: a log line per request) against a bare \`node:http\` server in its own process answering the same status, headers and body bytes, and against a minimal express app (one route with the same path parameter, no middleware) answering the same bytes: express ÷ bare is what the framework costs, registration ÷ express what Jab adds on top of it. ${RAISED_LIMITS_NOTE}`,
       '',
       mdTable(
         ['metric', 'registration', 'minimal express', 'bare node:http', 'registration ÷ bare', 'express ÷ bare', 'registration ÷ express'],

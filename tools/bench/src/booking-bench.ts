@@ -51,6 +51,7 @@ import {
   type PgbenchResult,
   type RssStats,
   type ServiceProcess,
+  SERVICES_RUN,
 } from './stack.js';
 
 const LEVELS = [64, 256];
@@ -279,7 +280,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
     const markdown = [
       `${quick ? '**Quick run (smoke, not a measurement).** ' : ''}Machine: ${machineLine(pgv)}; the load generators (autocannon, pgbench), the service, PostgreSQL and Redis share it.`,
       '',
-      `\`POST ${API}/appointments\` against registration (\`ROLE=api\`, one process from source as \`npm start\` runs it, \`NODE_ENV=production\`, log level info, its pool of 10 PostgreSQL connections), each booking by a different person registered through \`POST ${API}/registrants\` just before (at ${levels.map((l) => `${int(l.registrationRate)}/s`).join(' and ')}), on ${SLOTS} slots of ${int(CAPACITY)} seats. Baseline: pgbench (\`-M prepared -j 2\`, one connection per client) running the booking's two writes (the conditional seat UPDATE, then the appointment INSERT) on the same tables, ${SLOTS} other slots of the same size; and the same with the service's outbox row and its \`pg_notify\` added. The service also reads the person, the slot and the campaign, checks the token, invalidates the cached availability and writes JSON: the ratios (registration ÷ baseline; under 1× for throughput and over 1× for latency mean registration is slower) are the cost of all of that. PostgreSQL CPU per booking is the CPU time of every PostgreSQL process over the timed phase divided by its bookings (under 1× means registration costs the database less per booking than pgbench's one transaction each: it is what sizes the database).${capped ? " pgbench clients are capped by PostgreSQL's `max_connections` less the connections in use." : ''} ${RAISED_LIMITS_NOTE}`,
+      `\`POST ${API}/appointments\` against registration (\`ROLE=api\`, one process ${SERVICES_RUN}, \`NODE_ENV=production\`, log level info, its pool of 10 PostgreSQL connections), each booking by a different person registered through \`POST ${API}/registrants\` just before (at ${levels.map((l) => `${int(l.registrationRate)}/s`).join(' and ')}), on ${SLOTS} slots of ${int(CAPACITY)} seats. Baseline: pgbench (\`-M prepared -j 2\`, one connection per client) running the booking's two writes (the conditional seat UPDATE, then the appointment INSERT) on the same tables, ${SLOTS} other slots of the same size; and the same with the service's outbox row and its \`pg_notify\` added. The service also reads the person, the slot and the campaign, checks the token, invalidates the cached availability and writes JSON: the ratios (registration ÷ baseline; under 1× for throughput and over 1× for latency mean registration is slower) are the cost of all of that. PostgreSQL CPU per booking is the CPU time of every PostgreSQL process over the timed phase divided by its bookings (under 1× means registration costs the database less per booking than pgbench's one transaction each: it is what sizes the database).${capped ? " pgbench clients are capped by PostgreSQL's `max_connections` less the connections in use." : ''} ${RAISED_LIMITS_NOTE}`,
       '',
       mdTable(['metric', 'clients', 'registration', 'pgbench: 2 writes', 'reg ÷ 2 writes', 'pgbench: + outbox, NOTIFY', 'reg ÷ + outbox'], rows),
       '',

@@ -49,6 +49,7 @@ import {
   type BenchReport,
   type LoadResult,
   type ServiceProcess,
+  SERVICES_RUN,
 } from './stack.js';
 
 interface Sizes {
@@ -207,7 +208,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
     const markdown = [
       `${quick ? '**Quick run (smoke, not a measurement).** ' : ''}Machine: ${machineLine(pgv)}; autocannon, registration, PostgreSQL and Redis share it.`,
       '',
-      `Registration runs as one process with \`ROLE=all\` (API and outbox relay; from source, \`NODE_ENV=production\`, log level info). One center-day with ${sizes.slots} slots of ${int(sizes.capacity)} seats (${int(capacity)} in all); ${int(people)} people (${sizes.crowd} per seat) registered through the API beforehand each try once, spread evenly over the slots, while ${int(sizes.codeRequests)} one-time codes are requested (a new address each) and the center-day's availability is read until the last booking and code request are answered. ${RAISED_LIMITS_NOTE}`,
+      `Registration runs as one process with \`ROLE=all\` (API and outbox relay; ${SERVICES_RUN}, \`NODE_ENV=production\`, log level info). One center-day with ${sizes.slots} slots of ${int(sizes.capacity)} seats (${int(capacity)} in all); ${int(people)} people (${sizes.crowd} per seat) registered through the API beforehand each try once, spread evenly over the slots, while ${int(sizes.codeRequests)} one-time codes are requested (a new address each) and the center-day's availability is read until the last booking and code request are answered. ${RAISED_LIMITS_NOTE}`,
       '',
       mdTable(['stream', 'connections', 'answers', 'per second', 'p50 ms', 'p99 ms', 'statuses', 'errors'], [
         stream('bookings `POST /appointments`', booked, sizes.bookingConnections),

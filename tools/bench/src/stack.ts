@@ -205,19 +205,52 @@ export interface StartServiceOptions {
 }
 
 /**
- * Starts `apps/<name>/src/main.ts` as `npm start` does (tsx, `@jab/source`), in
- * production mode at log level info (a line per request, as deployed), with its output
- * in a temporary file so the bench's own process does not pay for reading it. Every
- * service migrates its schema on start.
+ * The services run as the image runs them: each one's production bundle (`nx run <app>:build`,
+ * esbuild with the workspace libraries inlined, `node main.js`), built once per bench process.
+ * `BENCH_FROM_SOURCE=1` runs the sources through tsx instead, as `npm start` does.
+ */
+const FROM_SOURCE = process.env['BENCH_FROM_SOURCE'] === '1';
+const BUNDLED: readonly ServiceName[] = ['registration', 'notifications', 'search', 'analytics'];
+let bundles: Promise<void> | undefined;
+function buildBundles(): Promise<void> {
+  bundles ??= new Promise<void>((resolve, reject) => {
+    progress(`building the services' production bundles (nx run-many -t build -p ${BUNDLED.join(' ')})`);
+    const nx = join(ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
+    const child = spawn(process.execPath, [nx, 'run-many', '-t', 'build', '-p', ...BUNDLED], {
+      cwd: ROOT,
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`building the bundles failed (${code}):\n${output.slice(-3000)}`))));
+  });
+  return bundles;
+}
+
+/** How the services ran, for the reports. */
+export const SERVICES_RUN = FROM_SOURCE
+  ? 'from source through tsx, as `npm start` runs it (BENCH_FROM_SOURCE=1)'
+  : 'as its production bundle (esbuild, `node main.js`), as the image runs it';
+
+/**
+ * Starts a service (see SERVICES_RUN) in production mode at log level info (a line per
+ * request, as deployed), with its output in a temporary file so the bench's own process
+ * does not pay for reading it. Every service migrates its schema on start.
  */
 export async function startService(name: ServiceName, options: StartServiceOptions): Promise<ServiceProcess> {
+  const entry = FROM_SOURCE
+    ? ['--conditions=@jab/source', '--import', 'tsx', join(ROOT, 'apps', name, 'src/main.ts')]
+    : await buildBundles().then(() => [join(ROOT, 'apps', name, 'dist', 'main.js')]);
   const dir = await mkdtemp(join(tmpdir(), 'jab-bench-'));
   const logFile = join(dir, `${name}.log`);
   const fd = openSync(logFile, 'a');
   // BENCH_CPU_PROF=<dir>: each service writes V8 CPU profiles there when it stops, one per thread
   // (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; open it in Chrome's DevTools).
   const profile = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [];
-  const child = spawn(process.execPath, [...profile, '--conditions=@jab/source', '--import', 'tsx', join(ROOT, 'apps', name, 'src/main.ts')], {
+  const child = spawn(process.execPath, [...profile, ...entry], {
     cwd: ROOT,
     env: {
       PATH: process.env['PATH'] ?? '',
