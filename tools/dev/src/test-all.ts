@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 const root = resolve(import.meta.dirname, '../../..');
 const out = join(root, 'test-output');
@@ -17,7 +18,16 @@ interface Stage {
   command: string[];
   /** Reads passed/failed counts from the stage's report; default: one check. */
   count?: () => Promise<{ passed: number; failed: number }>;
+  /** Names the failed checks from the stage's report, for the summary at the very end (where CI's tail shows it). */
+  failures?: () => Promise<string[]>;
 }
+
+const firstLine = (message: unknown) =>
+  stripVTControlCharacters(String(message ?? ''))
+    .split('\n')
+    .find((l) => l.trim())
+    ?.trim()
+    .slice(0, 300) ?? '';
 
 function exec(command: string[]): Promise<number> {
   return new Promise((done) => {
@@ -49,6 +59,16 @@ const stages: Stage[] = [
       const report = await readJson(join(out, 'vitest.json'));
       return { passed: Number(report.numPassedTests), failed: Number(report.numFailedTests) };
     },
+    failures: async () => {
+      const report = await readJson(join(out, 'vitest.json'));
+      const files = (report.testResults ?? []) as { name: string; message?: string; assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[] }[];
+      return files.flatMap((file) => {
+        const where = file.name.replace(`${root}/`, '');
+        const failed = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+        if (failed.length === 0 && file.message) return [`${where}: ${firstLine(file.message)}`];
+        return failed.map((t) => `${where} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+      });
+    },
   },
   {
     // No thresholds: the smoke keeps every bench runnable and checks their correctness facts
@@ -67,6 +87,15 @@ const stages: Stage[] = [
       const report = await readJson(join(root, 'apps/web-e2e/test-output/results.json'));
       const stats = report.stats as { expected: number; unexpected: number; flaky: number };
       return { passed: stats.expected + stats.flaky, failed: stats.unexpected };
+    },
+    failures: async () => {
+      interface Suite { title: string; file?: string; specs?: { title: string; ok: boolean; tests?: { results?: { error?: { message?: string } }[] }[] }[]; suites?: Suite[] }
+      const report = await readJson(join(root, 'apps/web-e2e/test-output/results.json'));
+      const walk = (suite: Suite): string[] => [
+        ...(suite.specs ?? []).filter((s) => !s.ok).map((s) => `${suite.file ?? suite.title} > ${s.title}: ${firstLine(s.tests?.[0]?.results?.at(-1)?.error?.message)}`),
+        ...(suite.suites ?? []).flatMap(walk),
+      ];
+      return ((report.suites ?? []) as Suite[]).flatMap(walk);
     },
   },
 ];
@@ -93,6 +122,7 @@ async function main(): Promise<void> {
     failed += counts.failed;
     const seconds = ((Date.now() - started) / 1000).toFixed(0);
     lines.push(`${code === 0 ? 'ok  ' : 'FAIL'} ${stage.name}: ${counts.passed} passed, ${counts.failed} failed (${seconds} s)`);
+    if (counts.failed > 0 && stage.failures) for (const name of await stage.failures().catch(() => [])) lines.push(`       ✗ ${name}`);
   }
   process.stdout.write(`\n${lines.join('\n')}\n${passed} passed, ${failed} failed\n`);
   process.exit(failed === 0 && passed > 0 ? 0 : 1);
