@@ -6,8 +6,8 @@
 import { createSigner, generateSigningKey, type Signer } from '@jab/auth';
 import { QUEUES, REGISTRATION_EVENT_ROUTES, type RegistrationEventType } from '@jab/contracts';
 import { registrantRegistered } from '@jab/contracts/testing';
-import { createRedis, EVENT_BATCH_JOB, type EventBatch } from '@jab/queue';
-import { AUDIENCE, ISSUER, runService } from '@jab/runtime';
+import { createRedis, EVENT_BATCH_JOB, eventBatchJobId, type EventBatch } from '@jab/queue';
+import { AUDIENCE, ISSUER, processorOf, runService } from '@jab/runtime';
 import { startTestIssuer, startTestService } from '@jab/runtime/testing';
 import { cleanRedisPrefix, createTestDatabase, redisUrl, tcpProxy, testPrefix, waitFor } from '@jab/testing';
 import { Queue, Worker, type Job } from 'bullmq';
@@ -239,7 +239,10 @@ describe('PostgreSQL unavailable', () => {
 });
 
 describe('a worker killed mid-job', () => {
-  it('applies an event whose worker died after the effect but before acknowledging it exactly once', { timeout: 60_000 }, async () => {
+  it.each([
+    ['an event', 1],
+    ['a batch of events (one relay job)', 5],
+  ] as const)('applies %s whose worker died after the effect but before acknowledging it exactly once', { timeout: 60_000 }, async (_, count) => {
     const issuer = await startTestIssuer();
     const reportDir = await mkdtemp(join(tmpdir(), 'jab-crash-reports-'));
     const svc = await startTestService(analyticsService, { ROLE: 'api', JWKS_URL: issuer.jwksUrl, REPORT_DIR: reportDir });
@@ -256,9 +259,13 @@ describe('a worker killed mid-job', () => {
         const consumer = analyticsService.consumers?.(ctx).find((c) => c.queue === QUEUES.analyticsFromRegistration);
         if (!consumer) throw new Error('analytics consumes no registration events');
         let runs = 0;
+        // As the worker role runs it: a batch job's events through the consumer's batches.
+        const { single, many } = processorOf(consumer);
         const handle = async (job: Job) => {
           runs++;
-          await consumer.handle(consumer.schema.parse(job.data), job);
+          if (job.name !== EVENT_BATCH_JOB) return single(consumer.schema.parse(job.data), job);
+          const failed = (await many((job.data as EventBatch).events.map((e) => consumer.schema.parse(e)), job)).filter((r) => r.status === 'rejected');
+          expect(failed).toEqual([]);
         };
         let applied!: () => void;
         const effectDone = new Promise<void>((resolve) => (applied = resolve));
@@ -273,8 +280,14 @@ describe('a worker killed mid-job', () => {
           // Short lock and stalled-check periods (BullMQ's defaults are 30 s each) keep the test bounded.
           { connection: connection(), prefix: svc.prefix, lockDuration: 1_000, stalledInterval: 300 },
         );
-        const event = registrantRegistered({ region: 'SE-AB' });
-        await svc.enqueue(consumer.queue, event);
+        const events = Array.from({ length: count }, () => registrantRegistered({ region: 'SE-AB' }));
+        const [event] = events as [ReturnType<typeof registrantRegistered>];
+        if (count === 1) await svc.enqueue(consumer.queue, event);
+        else {
+          const queue = new Queue(consumer.queue, { connection: connection(), prefix: svc.prefix });
+          await queue.add(EVENT_BATCH_JOB, { events }, { jobId: eventBatchJobId(events) });
+          await queue.close();
+        }
         await effectDone;
         // The crash: the worker goes away mid-job, its lock expires unrenewed.
         await doomed.close(true);
@@ -294,9 +307,9 @@ describe('a worker killed mid-job', () => {
         const national = await issuer.token('admin', 'national-admin');
         const daily = await svc.http.get<{ total: number }>('/registrations/daily?region=SE-AB', { token: national });
         expect(daily.status).toBe(200);
-        expect(daily.body.total).toBe(1);
-        const { rows } = await svc.pool.query(`SELECT 1 FROM analytics.processed_events WHERE event_id = $1`, [event.id]);
-        expect(rows).toHaveLength(1);
+        expect(daily.body.total).toBe(count);
+        const { rows } = await svc.pool.query(`SELECT event_id FROM analytics.processed_events WHERE event_id = ANY($1)`, [events.map((e) => e.id)]);
+        expect(rows).toHaveLength(count);
       });
     } finally {
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
