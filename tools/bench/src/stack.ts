@@ -701,6 +701,18 @@ export function sampleRss(pid: number, intervalMs = 250): { stop(): RssStats } {
   };
 }
 
+/** CPU seconds (user + system) one process has used so far; NaN when it cannot be read (not Linux, gone). */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // utime(14) and stime(15), numbered from 1 with "pid (comm)" as 1 and 2; USER_HZ is 100 on Linux.
+    return (Number(fields[14 - 3]) + Number(fields[15 - 3])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /**
  * CPU seconds PostgreSQL has used on this machine so far: every live postgres process's
  * user + system time, plus what the postmaster's exited children (backends of clients
