@@ -135,7 +135,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
         [row('centers of a region, without date (baseline)', bare, bare.rssMax), row(`with date: + one batch availability read of ${centers} centers per answer`, withAvailability, withAvailability.rssMax, bare)],
       ),
       '',
-      `Search api RSS at rest (engine ready, centers indexed): ${mib(atRest)}. Availability lookups under load: ${int(lookupsTotal)}, of which ${int(unanswered)} (${lookupsTotal ? ((100 * unanswered) / lookupsTotal).toFixed(0) : 0} %) timed out, failed or met an open circuit and showed as unknown (one request per page to registration's summary route, `GET /availability/summary`: one Redis MGET there, each day summed there).`,
+      `Search api RSS at rest (engine ready, centers indexed): ${mib(atRest)}. Availability lookups under load: ${int(lookupsTotal)}, of which ${int(unanswered)} (${lookupsTotal ? ((100 * unanswered) / lookupsTotal).toFixed(0) : 0} %) timed out, failed or met an open circuit and showed as unknown (one request per page to registration's summary route, \`GET /availability/summary\`: one Redis MGET there, each day summed there).`,
       '',
       factList(facts),
     ].join('\n');
