@@ -588,7 +588,7 @@ describe('edge', () => {
     const [distribution] = Object.values(t.edge.findResources('AWS::CloudFront::Distribution'));
     const behaviors = distribution.Properties.DistributionConfig.CacheBehaviors as Record<string, unknown>[];
     // First match wins: the cached reads come before every other API path, which is never cached.
-    expect(behaviors.map((b) => b['PathPattern'])).toEqual(['/api/registration/v1/centers/*/availability', '/api/registration/v1/centers', '/api/*']);
+    expect(behaviors.map((b) => b['PathPattern'])).toEqual(['/api/registration/v1/centers/*/availability', '/api/search/v1/centers', '/api/*']);
     const policies = t.edge.findResources('AWS::CloudFront::CachePolicy');
     const policyOf = (b: Record<string, unknown>) => policies[(b['CachePolicyId'] as { Ref: string }).Ref]?.Properties.CachePolicyConfig;
     const keys = behaviors.slice(0, 2).map((b) => {
@@ -605,7 +605,7 @@ describe('edge', () => {
     });
     expect(keys).toEqual([
       ['whitelist', ['date', 'v']],
-      ['whitelist', ['region', 'vaccine', 'language']],
+      ['whitelist', ['q', 'language', 'vaccine', 'region', 'date', 'cursor', 'limit']],
     ]);
     const rest = behaviors[2] as Record<string, unknown>;
     expect(rest['CachePolicyId']).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // CachingDisabled

@@ -84,6 +84,14 @@ describe('center search with availability', () => {
     expect(body.items).toEqual([expect.objectContaining({ id: unknown, availability: null })]);
   });
 
+  it('lets shared caches keep a page a minute, one with seats 2 s, and never one where seats were unknown', async () => {
+    const cacheControl = async (query: string) => (await p.api('search', 'GET', `/centers?${query}`)).headers.get('cache-control');
+    expect(await cacheControl(`region=${REGION_A}`)).toBe('public, max-age=0, s-maxage=60, stale-while-revalidate=60');
+    expect(await cacheControl(`region=${REGION_A}&date=${p.world.day}`)).toBe('public, max-age=0, s-maxage=2, stale-while-revalidate=5');
+    // The center registration does not know (saved above) shows as unknown: that page is not to be kept.
+    expect(await cacheControl(`q=marshwort&date=${p.world.day}`)).toBe('no-store');
+  });
+
   it('leaves availability out when no date is asked for', async () => {
     const body = await searchCenters(`region=${REGION_A}`);
     expect(body.items.map((c) => c.id)).toContain(p.world.centerA);

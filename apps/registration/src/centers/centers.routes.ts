@@ -21,13 +21,13 @@ import type { AvailabilityStreams } from './availability.stream.js';
 import { availabilities, availability, availabilitySummaries, createCenter, createSession, findCenters, getCenter, type CentersDeps } from './centers.service.js';
 
 /**
- * Public reads the edge may keep (CloudFront, `EDGE_CACHED_READS` in infra): a center-day for
- * 2 s, then 5 s more while it fetches the next (the stream and the booking's own re-read
- * see past it); browsers revalidate every time (`max-age=0`, 304 by ETag). Center lists
- * change when a center is created: a minute at the edge and in the browser.
+ * A center-day is a public read the edge may keep (CloudFront, `EDGE_CACHED_READS` in
+ * infra): for 2 s, then 5 s more while it fetches the next (the stream and the booking's own
+ * re-read see past it); browsers revalidate every time (`max-age=0`, 304 by ETag). The
+ * centers list stays uncached: its path also takes the admins' `POST /centers`, which the
+ * edge must forward with its token (citizens list centers through search's public search).
  */
 export const AVAILABILITY_CACHE_CONTROL = 'public, max-age=0, s-maxage=2, stale-while-revalidate=5';
-export const CENTER_LIST_CACHE_CONTROL = 'public, max-age=60, s-maxage=60, stale-while-revalidate=60';
 
 export function centersRouter(deps: CentersDeps & { verifier: Verifier; streams: AvailabilityStreams }): Router {
   const router = Router();
@@ -35,7 +35,7 @@ export function centersRouter(deps: CentersDeps & { verifier: Verifier; streams:
 
   const list = { query: centerListQuery };
   router.get('/centers', validate(list), async (req, res) => {
-    res.set('Cache-Control', CENTER_LIST_CACHE_CONTROL).json({ items: await findCenters(deps, parsed(req, list).query) });
+    res.json({ items: await findCenters(deps, parsed(req, list).query) });
   });
   const create = { body: createCenterRequest };
   router.post('/centers', auth, requireScopedRole('national-admin', 'center-admin'), validate(create), async (req, res) => {

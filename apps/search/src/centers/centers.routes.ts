@@ -14,6 +14,13 @@ import {
 import { cursorProblem } from '../registrants/registrants.routes.js';
 import type { AvailabilityClient } from './availability.client.js';
 
+/**
+ * The public center search is the same for everyone: shared caches keep a page a minute,
+ * or 2 s (then 5 s while refetching) when it carries the day's seats; browsers revalidate.
+ */
+export const CENTERS_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, stale-while-revalidate=60';
+export const CENTERS_WITH_SEATS_CACHE_CONTROL = 'public, max-age=0, s-maxage=2, stale-while-revalidate=5';
+
 /** Public: centers carry no personal data, so no token is needed. */
 export function centersRouter(deps: {
   engine: SearchEngine;
@@ -55,6 +62,9 @@ export function centersRouter(deps: {
       items = items.map((c, i) => ({ ...c, availability: days[i] }));
     }
     const body: CenterSearchResponse = { items, nextCursor: page.nextCursor };
+    // The edge may keep a page (CloudFront, EDGE_CACHED_READS in infra) unless a center's seats were unknown: that must not spread.
+    const known = !query.date || items.every((c) => c.availability !== null);
+    res.set('Cache-Control', !known ? 'no-store' : query.date ? CENTERS_WITH_SEATS_CACHE_CONTROL : CENTERS_CACHE_CONTROL);
     res.json(body);
   });
   return router;
