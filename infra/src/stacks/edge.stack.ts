@@ -12,19 +12,7 @@ import { anyOf, fromIpSet, headerEquals, managedGroup, not, WebAcl } from '../co
 import type { DataStack } from './data.stack.js';
 import { testListenerCidrs } from './services.stack.js';
 import { acknowledge } from '../acknowledge.js';
-
-/**
- * Public reads the edge may keep (issue #17, goal 4): the services answer them with
- * `Cache-Control: public, s-maxage=…, stale-while-revalidate=…` and nothing personal, on
- * paths that take no other method (a cached behaviour forwards no token).
- * Each is cached on its path and these query parameters only (`v`: the web app's read
- * after the citizen's own booking, which must not be answered from before it).
- */
-export const EDGE_CACHED_READS = [
-  { name: 'Availability', path: '/api/registration/v1/centers/*/availability', query: ['date', 'v'] },
-  // Search's public center search: GET only on this path (registration's `/centers` also takes an admin's POST, so it is not here).
-  { name: 'CenterSearch', path: '/api/search/v1/centers', query: ['q', 'language', 'vaccine', 'region', 'date', 'cursor', 'limit'] },
-] as const;
+import { EDGE_CACHED_READS } from '@jab/topology';
 
 export interface EdgeStackProps extends StackProps {
   config: EnvConfig;

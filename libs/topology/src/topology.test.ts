@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiBase, routeFor, serviceList, services, web } from './index.js';
+import { apiBase, edgePatternTakes, routeFor, serviceList, services, web } from './index.js';
 
 describe('topology', () => {
   it('names every service once with a distinct port and path prefix', () => {
@@ -27,5 +27,15 @@ describe('topology', () => {
       }
       expect(s.roles.includes('worker')).toBe(s.worker !== undefined);
     }
+  });
+});
+
+describe('edge path patterns', () => {
+  it("read as CloudFront reads them: '*' any characters, nothing else special", () => {
+    expect(edgePatternTakes('/api/registration/v1/centers/*/availability', '/api/registration/v1/centers/{centerId}/availability')).toBe(true);
+    expect(edgePatternTakes('/api/registration/v1/centers/*/availability', '/api/registration/v1/centers/{centerId}/availability/stream')).toBe(false);
+    expect(edgePatternTakes('/api/search/v1/centers', '/api/search/v1/centers')).toBe(true);
+    expect(edgePatternTakes('/api/search/v1/centers', '/api/search/v1/centersX')).toBe(false);
+    expect(edgePatternTakes('/a.b', '/aXb')).toBe(false);
   });
 });

@@ -115,3 +115,22 @@ export function routeFor(path: string): ServiceSpec | undefined {
 export function apiBase(name: ServiceName): string {
   return `${services[name].pathPrefix}/v1`;
 }
+
+/**
+ * Public reads the edge (CloudFront) may keep: the services answer them with
+ * `Cache-Control: public, s-maxage=…` and nothing personal. Each path pattern
+ * (CloudFront's: `*` any characters) must take GET alone and need no token — a cached
+ * behaviour forwards no `Authorization` (tools/resilience checks every route against
+ * these) — and is cached on the listed query parameters only. `v` on availability: the
+ * web app's read after the citizen's own booking, which must not be answered from before it.
+ */
+export const EDGE_CACHED_READS: readonly { name: string; path: string; query: readonly string[] }[] = [
+  { name: 'Availability', path: '/api/registration/v1/centers/*/availability', query: ['date', 'v'] },
+  { name: 'CenterSearch', path: '/api/search/v1/centers', query: ['q', 'language', 'vaccine', 'region', 'date', 'cursor', 'limit'] },
+];
+
+/** Whether CloudFront's path pattern `pattern` (`*` any characters, `?` one) takes `path`. */
+export function edgePatternTakes(pattern: string, path: string): boolean {
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  return new RegExp(`^${source}$`).test(path);
+}

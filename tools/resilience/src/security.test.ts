@@ -4,6 +4,7 @@
  * another's records, forged tokens, rate limits and security headers. Hostile input is
  * in `security-input.test.ts`, log privacy in `security-logs.test.ts`.
  */
+import { EDGE_CACHED_READS, edgePatternTakes } from '@jab/topology';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { securityHeaderProblems } from './headers.testing.js';
 import { seen, type Req, type Res } from './http.testing.js';
@@ -51,6 +52,23 @@ async function attempt(service: ServiceName, route: RouteKey, role: Role): Promi
 
 const is2xx = (status: number) => status >= 200 && status < 300;
 const leaked = (text: string, except = '') => [...p.markers].filter((m) => text.includes(m) && !except.includes(m));
+
+describe('the edge', () => {
+  it('keeps only GET routes that need no token: a cached behaviour forwards none, and refuses every other method', () => {
+    const problems = SERVICE_NAMES.flatMap((s) =>
+      routes[s].flatMap((route) => {
+        const [method, path = ''] = route.split(' ');
+        const read = EDGE_CACHED_READS.find((e) => edgePatternTakes(e.path, path));
+        if (!read) return [];
+        return method === 'GET' && MATRIX[s][route]?.allow === 'public' ? [] : [`${s} ${route} falls under the edge's cached ${read.path}`];
+      }),
+    );
+    expect(problems).toEqual([]);
+    // Each cached pattern still takes a route: a renamed one would leave the edge keeping nothing.
+    for (const read of EDGE_CACHED_READS)
+      expect(SERVICE_NAMES.some((s) => routes[s].some((route) => edgePatternTakes(read.path, route.split(' ')[1] ?? ''))), read.path).toBe(true);
+  });
+});
 
 describe('authorization matrix', () => {
   it('has an entry for every route each service answers, and none for a route that is gone', () => {
