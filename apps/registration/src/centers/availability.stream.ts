@@ -144,6 +144,8 @@ export function createAvailabilityStreams(o: StreamOptions): AvailabilityStreams
       if (closed) throw unavailable('This task is stopping.');
       if (total >= maxWatchers) throw unavailable('This task follows as many days as it can.');
       const view = await load(day);
+      // The client left while the day was read: its 'close' has fired already, so it must not be kept.
+      if (res.destroyed || req.destroyed) return;
       const key = availabilityKey(day);
       let entry = days.get(key);
       const first = !entry;
