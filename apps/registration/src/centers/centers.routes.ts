@@ -27,7 +27,7 @@ import { availabilities, availability, availabilitySummaries, createCenter, crea
  * centers list stays uncached: its path also takes the admins' `POST /centers`, which the
  * edge must forward with its token (citizens list centers through search's public search).
  */
-export const AVAILABILITY_CACHE_CONTROL = 'public, max-age=0, s-maxage=2, stale-while-revalidate=5';
+const AVAILABILITY_CACHE_CONTROL = 'public, max-age=0, s-maxage=2, stale-while-revalidate=5';
 
 export function centersRouter(deps: CentersDeps & { verifier: Verifier; streams: AvailabilityStreams }): Router {
   const router = Router();

@@ -18,8 +18,8 @@ import type { AvailabilityClient } from './availability.client.js';
  * The public center search is the same for everyone: shared caches keep a page a minute,
  * or 2 s (then 5 s while refetching) when it carries the day's seats; browsers revalidate.
  */
-export const CENTERS_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, stale-while-revalidate=60';
-export const CENTERS_WITH_SEATS_CACHE_CONTROL = 'public, max-age=0, s-maxage=2, stale-while-revalidate=5';
+const CENTERS_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, stale-while-revalidate=60';
+const CENTERS_WITH_SEATS_CACHE_CONTROL = 'public, max-age=0, s-maxage=2, stale-while-revalidate=5';
 
 /** Public: centers carry no personal data, so no token is needed. */
 export function centersRouter(deps: {

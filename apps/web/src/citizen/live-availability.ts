@@ -15,6 +15,9 @@ function newer(current: Availability | undefined, next: Availability): Availabil
   return same && current.version > next.version ? current : next;
 }
 
+/** The state once `view` arrived, from the stream or a plain read: the newer answer wins. */
+const arrived = (view: Availability) => (s: State): State => ({ data: newer(s.data, view), error: undefined, loading: false });
+
 /**
  * A center-day's seats, kept current: the server's stream of versions (Server-Sent Events)
  * replaces the answer whenever a seat is taken or freed anywhere, without a reload. Where
@@ -28,7 +31,7 @@ export function useLiveAvailability(centerId: string, date: string, reloadKey = 
   useEffect(() => {
     let live = true;
     const controller = new AbortController();
-    const accept = (view: Availability) => live && setState((s) => ({ data: newer(s.data, view), error: undefined, loading: false }));
+    const accept = (view: Availability) => live && setState(arrived(view));
     // A refusal (an unknown center, a bad day) will not change by asking again.
     let refused = false;
     const fail = (error: unknown) => {
@@ -77,7 +80,7 @@ export function useLiveAvailability(centerId: string, date: string, reloadKey = 
     if (reloadKey === 0) return;
     const controller = new AbortController();
     getAvailability(centerId, date, controller.signal, true).then(
-      (view) => !controller.signal.aborted && setState((s) => ({ data: newer(s.data, view), error: undefined, loading: false })),
+      (view) => !controller.signal.aborted && setState(arrived(view)),
       () => undefined,
     );
     return () => controller.abort();
